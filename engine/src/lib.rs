@@ -1,0 +1,6 @@
+//! The Callback engine: the `CallbackCoordinator` actor, one `CallbackSession` actor per
+//! accepted trigger wrapping a sans-IO session machine, routing, authorisation, tariffs and
+//! cost, CDRs and metrics.
+//!
+//! The engine knows legs and normalized call events, never a particular signalling
+//! protocol, so SIP, ISDN and GSM trunks plug in unchanged. See `ARCHITECTURE.md`.

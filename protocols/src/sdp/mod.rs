@@ -1,0 +1,1 @@
+//! SDP (RFC 4566) codec and RFC 3264 offer/answer.
