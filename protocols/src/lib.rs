@@ -12,6 +12,7 @@
 //! * [`sdp`]: RFC 4566 audio session descriptions and the RFC 3264 offer/answer helper.
 //! * [`q931`]: ITU-T Q.931 / ETSI EN 300 403 (DSS1) messages and information elements.
 //! * [`at`]: 3GPP TS 27.007 / V.250 AT command lines, results and vendor profiles.
+//! * [`call`]: the normalized call events and commands every trunk kind maps onto.
 //!
 //! Every decoder works on a complete, framed buffer and rejects trailing garbage; every
 //! encoder is its inverse where the format allows (`decode(encode(x)) == x`).
@@ -35,6 +36,7 @@
 #![forbid(unsafe_code)]
 
 pub mod at;
+pub mod call;
 pub mod q931;
 pub mod sdp;
 pub mod sip;
