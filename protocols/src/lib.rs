@@ -37,6 +37,10 @@
 
 pub mod at;
 pub mod call;
+pub mod dtmf;
+pub mod g711;
 pub mod q931;
+pub mod rtp;
 pub mod sdp;
 pub mod sip;
+pub mod tone;
