@@ -1,10 +1,10 @@
-//! Trunk drivers: one actix actor per trunk (SIP, ISDN, GSM).
+//! Trunk drivers and the media engine: the I/O around the sans-IO `protocols` crate.
 //!
-//! A driver owns the I/O of one trunk — sockets, the mISDN D and B channels, a modem's
-//! serial and audio ports — and wraps the sans-IO machines of the `protocols` crate. To the
-//! engine it speaks only normalized call events (offered, alerting, answered, digit,
-//! released with a Q.850 cause) and takes normalized commands (originate, alert, reject,
-//! answer, hang up, send digit). See `ARCHITECTURE.md` for the events.
+//! A trunk driver owns the I/O of one trunk — sockets, the mISDN D and B channels, a
+//! modem's serial and audio ports — and wraps the sans-IO machines of `protocols`. To the
+//! engine it speaks only normalized call events (`protocols::call`). The [`media`] engine
+//! moves RTP: tones and digit collection on one leg, the relay between two.
 //!
-//! The drivers arrive with the SIP trunk, ISDN and GSM work; this crate is the place
-//! reserved for them in the dependency graph (`protocols` ← `drivers` ← `engine`).
+//! Dependency direction: `protocols` ← `drivers` ← `engine`.
+
+pub mod media;

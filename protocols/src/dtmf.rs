@@ -26,8 +26,12 @@ const STAGGER: usize = WINDOW / 2;
 
 const ROWS: [f32; 4] = [697.0, 770.0, 852.0, 941.0];
 const COLUMNS: [f32; 4] = [1209.0, 1336.0, 1477.0, 1633.0];
-const KEYS: [[char; 4]; 4] =
-    [['1', '2', '3', 'A'], ['4', '5', '6', 'B'], ['7', '8', '9', 'C'], ['*', '0', '#', 'D']];
+const KEYS: [[char; 4]; 4] = [
+    ['1', '2', '3', 'A'],
+    ['4', '5', '6', 'B'],
+    ['7', '8', '9', 'C'],
+    ['*', '0', '#', 'D'],
+];
 
 /// Minimum power of each of the two tones: a sine of about −36 dBm0 (G.711 0 dBm0 peak
 /// ≈ 22 979; Goertzel power normalised by N² is A²/4).
@@ -51,7 +55,12 @@ struct Bank {
 
 impl Bank {
     fn new(count: usize) -> Bank {
-        Bank { s1: [0.0; 8], s2: [0.0; 8], energy: 0.0, count }
+        Bank {
+            s1: [0.0; 8],
+            s2: [0.0; 8],
+            energy: 0.0,
+            count,
+        }
     }
 
     fn push(&mut self, coefficients: &[f32; 8], x: f32) {
@@ -87,8 +96,14 @@ impl Bank {
 
 /// The index and power of the strongest of `powers`, if it beats the others clearly.
 fn strongest(powers: &[f32]) -> Option<(usize, f32)> {
-    let (best, &max) = powers.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1))?;
-    let clear = powers.iter().enumerate().all(|(i, &p)| i == best || p * GROUP_MARGIN <= max);
+    let (best, &max) = powers
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(b.1))?;
+    let clear = powers
+        .iter()
+        .enumerate()
+        .all(|(i, &p)| i == best || p * GROUP_MARGIN <= max);
     clear.then_some((best, max))
 }
 
@@ -114,12 +129,21 @@ impl Default for DtmfDetector {
 impl DtmfDetector {
     pub fn new() -> DtmfDetector {
         let mut coefficients = [0.0; 8];
-        for (c, f) in coefficients.iter_mut().zip(ROWS.iter().chain(COLUMNS.iter())) {
+        for (c, f) in coefficients
+            .iter_mut()
+            .zip(ROWS.iter().chain(COLUMNS.iter()))
+        {
             *c = 2.0 * (2.0 * std::f32::consts::PI * f / SAMPLE_RATE).cos();
         }
         // The second bank starts half a window late.
         let banks = [Bank::new(0), Bank::new(WINDOW - STAGGER)];
-        DtmfDetector { coefficients, banks, last: None, held: None, misses: 0 }
+        DtmfDetector {
+            coefficients,
+            banks,
+            last: None,
+            held: None,
+            misses: 0,
+        }
     }
 
     /// Feeds samples; calls `on_key` once at the start of every key press.
@@ -226,9 +250,21 @@ mod tests {
 
     #[test]
     fn twist_limits() {
-        assert_eq!(detect(&key_tone('1', 100, -10.0, -4.0)), "1", "6 dB normal twist");
-        assert_eq!(detect(&key_tone('1', 100, -16.0, -4.0)), "", "12 dB normal twist");
-        assert_eq!(detect(&key_tone('1', 100, -4.0, -10.0)), "", "6 dB reverse twist");
+        assert_eq!(
+            detect(&key_tone('1', 100, -10.0, -4.0)),
+            "1",
+            "6 dB normal twist"
+        );
+        assert_eq!(
+            detect(&key_tone('1', 100, -16.0, -4.0)),
+            "",
+            "12 dB normal twist"
+        );
+        assert_eq!(
+            detect(&key_tone('1', 100, -4.0, -10.0)),
+            "",
+            "6 dB reverse twist"
+        );
     }
 
     #[test]
@@ -238,8 +274,11 @@ mod tests {
 
     #[test]
     fn dial_tone_and_noise_are_not_keys() {
-        let dial: Vec<i16> =
-            (0..8000).map(|n| (5000.0 * (2.0 * std::f32::consts::PI * 425.0 * n as f32 / 8000.0).sin()) as i16).collect();
+        let dial: Vec<i16> = (0..8000)
+            .map(|n| {
+                (5000.0 * (2.0 * std::f32::consts::PI * 425.0 * n as f32 / 8000.0).sin()) as i16
+            })
+            .collect();
         assert_eq!(detect(&dial), "");
         let mut state = 0x1234_5678u32;
         let noise: Vec<i16> = (0..16000)

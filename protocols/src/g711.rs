@@ -94,7 +94,11 @@ const fn alaw_decode(code: u8) -> i16 {
 
 /// Encodes a 13-bit two's-complement value (the sample shifted right by 3).
 const fn alaw_encode13(value: i32) -> u8 {
-    let (mask, magnitude) = if value >= 0 { (0xD5u8, value) } else { (0x55u8, -value - 1) };
+    let (mask, magnitude) = if value >= 0 {
+        (0xD5u8, value)
+    } else {
+        (0x55u8, -value - 1)
+    };
     // The segment is the position of the highest set bit above the 5-bit first segment.
     let mut segment = 0;
     while segment < 8 && magnitude >= (0x20 << segment) {
@@ -123,7 +127,11 @@ const fn ulaw_decode(code: u8) -> i16 {
 
 /// Encodes a 14-bit two's-complement value (the sample shifted right by 2).
 const fn ulaw_encode14(value: i32) -> u8 {
-    let (sign, mut magnitude) = if value < 0 { (0x80u8, -value) } else { (0u8, value) };
+    let (sign, mut magnitude) = if value < 0 {
+        (0x80u8, -value)
+    } else {
+        (0u8, value)
+    };
     magnitude <<= 2;
     if magnitude > ULAW_CLIP {
         magnitude = ULAW_CLIP;
@@ -211,10 +219,18 @@ mod tests {
     #[test]
     fn every_code_survives_decode_then_encode() {
         for code in 0..=255u8 {
-            assert_eq!(Law::Alaw.encode(Law::Alaw.decode(code)), code, "A-law {code:#04x}");
+            assert_eq!(
+                Law::Alaw.encode(Law::Alaw.decode(code)),
+                code,
+                "A-law {code:#04x}"
+            );
             // µ-law has two zeros (0x7F and 0xFF); the encoder picks positive zero.
             let expected = if code == 0x7F { 0xFF } else { code };
-            assert_eq!(Law::Ulaw.encode(Law::Ulaw.decode(code)), expected, "µ-law {code:#04x}");
+            assert_eq!(
+                Law::Ulaw.encode(Law::Ulaw.decode(code)),
+                expected,
+                "µ-law {code:#04x}"
+            );
         }
     }
 
@@ -246,7 +262,10 @@ mod tests {
 
     #[test]
     fn transcoding_keeps_the_signal() {
-        let mut bytes: Vec<u8> = (-3000..3000).step_by(100).map(|s| Law::Alaw.encode(s)).collect();
+        let mut bytes: Vec<u8> = (-3000..3000)
+            .step_by(100)
+            .map(|s| Law::Alaw.encode(s))
+            .collect();
         let before: Vec<i16> = bytes.iter().map(|&b| Law::Alaw.decode(b)).collect();
         Law::Alaw.transcode(Law::Ulaw, &mut bytes);
         for (b, s) in bytes.iter().zip(before) {

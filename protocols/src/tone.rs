@@ -74,12 +74,19 @@ impl TonePlan {
             (_, Tone::Busy) | (TonePlan::Pl, Tone::Congestion) => (F425, &[(500, 500)]),
             (TonePlan::Eu, Tone::Congestion) => (F425, &[(250, 250)]),
         };
-        ToneSpec { frequencies, cadence_ms }
+        ToneSpec {
+            frequencies,
+            cadence_ms,
+        }
     }
 
     /// The length of one cadence cycle of `tone`, in ms (0 for a continuous tone).
     pub fn cadence_period_ms(self, tone: Tone) -> u32 {
-        self.spec(tone).cadence_ms.iter().map(|(on, off)| on + off).sum()
+        self.spec(tone)
+            .cadence_ms
+            .iter()
+            .map(|(on, off)| on + off)
+            .sum()
     }
 
     /// The time, from the start of alerting, at which the caller has heard `rings` full
@@ -87,7 +94,11 @@ impl TonePlan {
     /// default reject time).
     pub fn rings_heard_after_ms(self, rings: u32) -> u32 {
         let period = self.cadence_period_ms(Tone::Ringback);
-        let on = self.spec(Tone::Ringback).cadence_ms.first().map_or(0, |(on, _)| *on);
+        let on = self
+            .spec(Tone::Ringback)
+            .cadence_ms
+            .first()
+            .map_or(0, |(on, _)| *on);
         match rings {
             0 => 0,
             n => (n - 1) * period + on,
@@ -108,7 +119,10 @@ impl ToneTable {
     /// Renders `tone` of `plan` in `law`.
     pub fn render(plan: TonePlan, tone: Tone, law: Law) -> ToneTable {
         let spec = plan.spec(tone);
-        let length = spec.frequencies.iter().fold(1, |acc, &f| lcm(acc, period_samples(f)));
+        let length = spec
+            .frequencies
+            .iter()
+            .fold(1, |acc, &f| lcm(acc, period_samples(f)));
         let amplitude = ZERO_DBM0_PEAK * 10f64.powf(LEVEL_DBM0 / 20.0);
         let period = (0..length)
             .map(|n| {
@@ -126,7 +140,11 @@ impl ToneTable {
             .iter()
             .map(|&(on, off)| (on * SAMPLE_RATE / 1000, off * SAMPLE_RATE / 1000))
             .collect();
-        ToneTable { law, period, cadence }
+        ToneTable {
+            law,
+            period,
+            cadence,
+        }
     }
 
     pub fn law(&self) -> Law {
@@ -165,7 +183,11 @@ pub struct TonePlayer {
 
 impl TonePlayer {
     pub fn new(table: Arc<ToneTable>) -> TonePlayer {
-        TonePlayer { table, phase: 0, elapsed: 0 }
+        TonePlayer {
+            table,
+            phase: 0,
+            elapsed: 0,
+        }
     }
 
     /// Writes the next `out.len()` samples.
@@ -173,7 +195,11 @@ impl TonePlayer {
         let silence = self.table.law.silence();
         let cycle: u32 = self.table.cadence.iter().map(|(on, off)| on + off).sum();
         for byte in out.iter_mut() {
-            *byte = if self.sounding() { self.table.period[self.phase] } else { silence };
+            *byte = if self.sounding() {
+                self.table.period[self.phase]
+            } else {
+                silence
+            };
             self.phase = (self.phase + 1) % self.table.period.len();
             if cycle > 0 {
                 self.elapsed = (self.elapsed + 1) % cycle;
@@ -227,9 +253,18 @@ mod tests {
 
     #[test]
     fn periods_are_short() {
-        assert_eq!(ToneTable::render(TonePlan::Pl, Tone::Dial, Law::Alaw).period_len(), 320);
-        assert_eq!(ToneTable::render(TonePlan::Us, Tone::Dial, Law::Ulaw).period_len(), 800);
-        assert_eq!(ToneTable::render(TonePlan::Us, Tone::Busy, Law::Ulaw).period_len(), 400);
+        assert_eq!(
+            ToneTable::render(TonePlan::Pl, Tone::Dial, Law::Alaw).period_len(),
+            320
+        );
+        assert_eq!(
+            ToneTable::render(TonePlan::Us, Tone::Dial, Law::Ulaw).period_len(),
+            800
+        );
+        assert_eq!(
+            ToneTable::render(TonePlan::Us, Tone::Busy, Law::Ulaw).period_len(),
+            400
+        );
     }
 
     #[test]

@@ -22,6 +22,8 @@
 
 pub mod telephone_event;
 
+use std::ops::Range;
+
 use thiserror::Error;
 
 /// Length of the fixed RTP header.
@@ -60,39 +62,58 @@ pub struct RtpHeader {
 impl<'a> RtpPacket<'a> {
     /// Parses one datagram.
     pub fn parse(datagram: &'a [u8]) -> Result<RtpPacket<'a>, RtpError> {
-        if datagram.len() < HEADER_LEN {
-            return Err(RtpError::TooShort(datagram.len()));
+        let (header, payload) = parse_header(datagram)?;
+        Ok(RtpPacket {
+            header,
+            payload: &datagram[payload],
+        })
+    }
+}
+
+/// Parses one datagram's header and locates its payload, for callers that rewrite the
+/// payload in place (the relay's transcoding).
+pub fn parse_header(datagram: &[u8]) -> Result<(RtpHeader, Range<usize>), RtpError> {
+    if datagram.len() < HEADER_LEN {
+        return Err(RtpError::TooShort(datagram.len()));
+    }
+    let first = datagram[0];
+    let version = first >> 6;
+    if version != 2 {
+        return Err(RtpError::Version(version));
+    }
+    let header = RtpHeader {
+        marker: datagram[1] & 0x80 != 0,
+        payload_type: datagram[1] & 0x7F,
+        sequence: u16::from_be_bytes([datagram[2], datagram[3]]),
+        timestamp: u32::from_be_bytes([datagram[4], datagram[5], datagram[6], datagram[7]]),
+        ssrc: u32::from_be_bytes([datagram[8], datagram[9], datagram[10], datagram[11]]),
+    };
+    let mut start = HEADER_LEN + 4 * usize::from(first & 0x0F);
+    if first & 0x10 != 0 {
+        // Extension: 16-bit profile-defined id, 16-bit length in 32-bit words.
+        let words = datagram
+            .get(start + 2..start + 4)
+            .ok_or(RtpError::Truncated)?;
+        start += 4 + 4 * usize::from(u16::from_be_bytes([words[0], words[1]]));
+    }
+    let mut end = datagram.len();
+    if start > end {
+        return Err(RtpError::Truncated);
+    }
+    if first & 0x20 != 0 {
+        let count = datagram[end - 1];
+        if count == 0 || usize::from(count) > end - start {
+            return Err(RtpError::Padding(count));
         }
-        let first = datagram[0];
-        let version = first >> 6;
-        if version != 2 {
-            return Err(RtpError::Version(version));
-        }
-        let header = RtpHeader {
-            marker: datagram[1] & 0x80 != 0,
-            payload_type: datagram[1] & 0x7F,
-            sequence: u16::from_be_bytes([datagram[2], datagram[3]]),
-            timestamp: u32::from_be_bytes([datagram[4], datagram[5], datagram[6], datagram[7]]),
-            ssrc: u32::from_be_bytes([datagram[8], datagram[9], datagram[10], datagram[11]]),
-        };
-        let mut start = HEADER_LEN + 4 * usize::from(first & 0x0F);
-        if first & 0x10 != 0 {
-            // Extension: 16-bit profile-defined id, 16-bit length in 32-bit words.
-            let words = datagram.get(start + 2..start + 4).ok_or(RtpError::Truncated)?;
-            start += 4 + 4 * usize::from(u16::from_be_bytes([words[0], words[1]]));
-        }
-        let mut end = datagram.len();
-        if start > end {
-            return Err(RtpError::Truncated);
-        }
-        if first & 0x20 != 0 {
-            let count = datagram[end - 1];
-            if count == 0 || usize::from(count) > end - start {
-                return Err(RtpError::Padding(count));
-            }
-            end -= usize::from(count);
-        }
-        Ok(RtpPacket { header, payload: &datagram[start..end] })
+        end -= usize::from(count);
+    }
+    Ok((header, start..end))
+}
+
+/// Rewrites the payload type of a datagram in place, keeping the marker bit.
+pub fn set_payload_type(datagram: &mut [u8], payload_type: u8) {
+    if let Some(byte) = datagram.get_mut(1) {
+        *byte = (*byte & 0x80) | (payload_type & 0x7F);
     }
 }
 

@@ -57,7 +57,12 @@ impl EventPayload {
     /// The 4-byte wire form (the reserved bit is sent as zero).
     pub fn to_bytes(self) -> [u8; 4] {
         let [hi, lo] = self.duration.to_be_bytes();
-        [self.event, (u8::from(self.end) << 7) | (self.volume & 0x3F), hi, lo]
+        [
+            self.event,
+            (u8::from(self.end) << 7) | (self.volume & 0x3F),
+            hi,
+            lo,
+        ]
     }
 }
 
@@ -143,7 +148,11 @@ impl EventSender {
             volume: self.volume,
             duration: self.sent,
         };
-        Some(EventPacket { marker, timestamp: self.timestamp, payload: payload.to_bytes() })
+        Some(EventPacket {
+            marker,
+            timestamp: self.timestamp,
+            payload: payload.to_bytes(),
+        })
     }
 
     /// Timestamp units the event occupies, for placing the next audio packet after it.
@@ -165,7 +174,15 @@ mod tests {
         // RFC 4733 §3.2 example shape: event 5, end, volume 10, duration 800.
         let bytes = [5, 0x8A, 0x03, 0x20];
         let p = EventPayload::parse(&bytes).unwrap();
-        assert_eq!(p, EventPayload { event: 5, end: true, volume: 10, duration: 800 });
+        assert_eq!(
+            p,
+            EventPayload {
+                event: 5,
+                end: true,
+                volume: 10,
+                duration: 800
+            }
+        );
         assert_eq!(p.to_bytes(), bytes);
         assert_eq!(EventPayload::parse(&[1, 2, 3]), Err(EventError::Length(3)));
     }
@@ -201,8 +218,10 @@ mod tests {
     fn sender_sequence_follows_rfc4733() {
         let mut tx = EventSender::new(digit('#'), 42, 400, 160, 10);
         let packets: Vec<EventPacket> = std::iter::from_fn(|| tx.next_packet()).collect();
-        let durations: Vec<u16> =
-            packets.iter().map(|p| EventPayload::parse(&p.payload).unwrap().duration).collect();
+        let durations: Vec<u16> = packets
+            .iter()
+            .map(|p| EventPayload::parse(&p.payload).unwrap().duration)
+            .collect();
         assert_eq!(durations, vec![160, 320, 400, 400, 400]);
         assert!(packets[0].marker);
         assert!(packets[1..].iter().all(|p| !p.marker));
@@ -215,7 +234,12 @@ mod tests {
     #[test]
     fn non_dtmf_events_are_ignored() {
         let mut rx = EventReceiver::new();
-        let flash = EventPayload { event: 16, end: false, volume: 10, duration: 160 };
+        let flash = EventPayload {
+            event: 16,
+            end: false,
+            volume: 10,
+            duration: 160,
+        };
         assert_eq!(rx.receive(1, &flash.to_bytes()), Ok(None));
     }
 }
