@@ -4,3 +4,5 @@
 //!
 //! The engine knows legs and normalized call events, never a particular signalling
 //! protocol, so SIP, ISDN and GSM trunks plug in unchanged. See `ARCHITECTURE.md`.
+
+pub mod session;
