@@ -2,8 +2,9 @@
 //!
 //! Only this binary wires the crates together. The subcommands are those of the spec's
 //! §4: `check` validates a configuration file, `decode` turns one protocol message into
-//! JSON for inspection.
+//! JSON for inspection, `cdr` reports the call detail records.
 
+mod cdr;
 mod check;
 mod decode;
 
@@ -30,6 +31,8 @@ enum Command {
         #[arg(long)]
         config: PathBuf,
     },
+    /// List call detail records, or the billing report per extension.
+    Cdr(cdr::CdrArgs),
     /// Read one message on stdin and print it as JSON.
     Decode {
         /// What stdin holds.
@@ -43,5 +46,6 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check { config } => check::run(&config),
         Command::Decode { protocol } => decode::run(protocol),
+        Command::Cdr(args) => cdr::run(&args),
     }
 }

@@ -5,5 +5,6 @@
 //! The engine knows legs and normalized call events, never a particular signalling
 //! protocol, so SIP, ISDN and GSM trunks plug in unchanged. See `ARCHITECTURE.md`.
 
+pub mod cdr;
 pub mod policy;
 pub mod session;

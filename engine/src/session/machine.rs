@@ -119,6 +119,20 @@ pub enum Refusal {
     NoRoute,
 }
 
+impl Refusal {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Refusal::NoTransit => "no_transit",
+            Refusal::NotAllowed => "not_allowed",
+            Refusal::DeniedPrefix => "denied_prefix",
+            Refusal::ConcurrentLimit => "concurrent_limit",
+            Refusal::SpendCap => "spend_cap",
+            Refusal::InvalidNumber => "invalid_number",
+            Refusal::NoRoute => "no_route",
+        }
+    }
+}
+
 /// What the machine asks its actor to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
