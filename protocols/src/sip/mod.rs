@@ -53,3 +53,4 @@ pub use name_addr::NameAddr;
 pub use params::{Param, Params};
 pub use start_line::{RequestLine, StartLine, StatusLine};
 pub use uri::{AbsoluteUri, Host, SipUri, TelUri, Uri};
+pub mod transaction;
