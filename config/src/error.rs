@@ -87,7 +87,7 @@ pub(crate) enum Problem {
     MissingKey,
     #[error("missing required table: at least one [[{0}]] is needed")]
     MissingTable(&'static str),
-    #[error("a {0} trunk needs this key")]
+    #[error("required for {0} trunks")]
     MissingForKind(&'static str),
     #[error("`{key}` applies only to {owner} trunks, this one is {kind}")]
     WrongKind {
@@ -133,7 +133,7 @@ pub(crate) enum Problem {
     UnknownTrunk(String),
     #[error("unknown class `{0}`")]
     UnknownClass(String),
-    #[error("duplicate {what} `{value}`, already at {first}")]
+    #[error("duplicate {what} {value:?}, already at {first}")]
     Duplicate {
         what: &'static str,
         value: String,
