@@ -41,6 +41,7 @@ mod tariff;
 mod trigger;
 mod trunk;
 mod user;
+mod value;
 
 use std::path::Path;
 
