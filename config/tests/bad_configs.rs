@@ -19,6 +19,18 @@ const CASES: &[(&str, &[(usize, &str)])] = &[
         ],
     ),
     ("missing_table.toml", &[(1, "trigger")]),
+    (
+        "missing_keys.toml",
+        &[
+            (2, "trunk[0].name"),
+            (7, "trunk[1].kind"),
+            (11, "trigger[0].number"),
+            (14, "user[0].extension"),
+            (16, "user[0].mobile[0].number"),
+            (19, "route[0].trunks"),
+            (22, "tariff[0].per_minute"),
+        ],
+    ),
     ("route_unknown_trunk.toml", &[(18, "route[0].trunks[1]")]),
     ("tariff_unknown_trunk.toml", &[(21, "tariff[0].trunk")]),
     (
