@@ -6,8 +6,9 @@
 
 use serde::Deserialize;
 
-use crate::error::{Issues, Problem, non_negative};
+use crate::error::{Issues, Problem};
 use crate::number::{E164, Prefix};
+use crate::value::non_negative;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -172,10 +172,12 @@ fn dialplan(raw: &RawConfig, trunks: &HashMap<&str, &RawTrunk>, issues: &mut Iss
     let has_internal = plan
         .and_then(|p| p.internal.as_ref())
         .is_none_or(|v| !v.is_empty());
-    let default_route = list(&raw.route)
+    let routes = list(&raw.route);
+    let default_route = routes
         .iter()
         .any(|r| r.prefix.as_deref().unwrap_or("").is_empty());
-    if has_internal && !default_route {
+    // Without any route, the missing [[route]] is the error to report.
+    if has_internal && !routes.is_empty() && !default_route {
         issues.value("dialplan.internal_trunk", Problem::InternalUnreachable);
     }
 }

@@ -87,7 +87,7 @@ pub(crate) enum Problem {
     MissingKey,
     #[error("missing required table: at least one [[{0}]] is needed")]
     MissingTable(&'static str),
-    #[error("a {0} trunk needs this key")]
+    #[error("required for {0} trunks")]
     MissingForKind(&'static str),
     #[error("`{key}` applies only to {owner} trunks, this one is {kind}")]
     WrongKind {
@@ -133,7 +133,7 @@ pub(crate) enum Problem {
     UnknownTrunk(String),
     #[error("unknown class `{0}`")]
     UnknownClass(String),
-    #[error("duplicate {what} `{value}`, already at {first}")]
+    #[error("duplicate {what} {value:?}, already at {first}")]
     Duplicate {
         what: &'static str,
         value: String,
@@ -253,29 +253,6 @@ impl Issues {
     }
 }
 
-/// A rate or price: finite and not negative.
-pub(crate) fn non_negative(value: f64) -> Result<f64, Problem> {
-    if value.is_finite() && value >= 0.0 {
-        Ok(value)
-    } else {
-        Err(Problem::Negative(value))
-    }
-}
-
-/// A name that is also a metric label value (trunk names).
-pub(crate) fn label_name(name: String) -> Result<String, Problem> {
-    if name.is_empty() {
-        Err(Problem::Empty)
-    } else if name
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        Ok(name)
-    } else {
-        Err(Problem::BadName)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -298,19 +275,5 @@ mod tests {
         let mut outer = Issues::default();
         outer.nest("user[1].mobile[0]", inner);
         assert_eq!(outer.0[0].key, "user[1].mobile[0].number");
-    }
-
-    #[test]
-    fn rates_must_not_be_negative() {
-        assert_eq!(non_negative(0.0), Ok(0.0));
-        assert_eq!(non_negative(-0.5), Err(Problem::Negative(-0.5)));
-        assert!(non_negative(f64::NAN).is_err());
-    }
-
-    #[test]
-    fn label_names() {
-        assert!(label_name("gsm1".into()).is_ok());
-        assert_eq!(label_name(String::new()), Err(Problem::Empty));
-        assert_eq!(label_name("a b".into()), Err(Problem::BadName));
     }
 }

@@ -12,10 +12,22 @@
 //! of the key or value at fault (see the `load` module for how).
 //!
 //! Decisions where the spec leaves room:
-//! - `ring_limit` without `reject_mode = "ignore"`, and `licence.file` without
-//!   `mode = "licensed"`, are errors: a key that would silently do nothing is refused.
-//! - `trusted_cli = true` on a SIP trunk without `peer` is an error.
-//! - Routes and `dialplan.internal_trunk` may not name a SIP trunk without `peer`.
+//! - Every problem is an error; there are no warnings. `ring_limit` without
+//!   `reject_mode = "ignore"`, and `licence.file` without `mode = "licensed"`, are
+//!   errors: a key that would silently do nothing is refused.
+//! - `ring_limit` defaults to 60 s under `reject_mode = "ignore"`.
+//! - `trusted_cli = true` on a SIP trunk without `peer` is an error; routes and
+//!   `dialplan.internal_trunk` may not name a SIP trunk without `peer`.
+//! - Two SIP trunks may not listen on the same port and transport at the same address
+//!   (or one on `0.0.0.0` / `[::]` of the same family).
+//! - `dialplan.internal_trunk` has no default; without it internal extensions use the
+//!   default route, and with neither the file is refused.
+//! - Durations need a unit (`"5"` is refused); socket addresses are numeric, port not 0;
+//!   RTP port ranges start on an even port; trunk names are letters, digits, `-`, `_`
+//!   (they are metric labels).
+//! - A route or tariff without `prefix` has `prefix = ""`; a tariff's `per_minute` is
+//!   required, `setup` defaults to 0, `increment` to `"1s"`, `currency` to `"PLN"`.
+//! - A user needs at least one `[[user.mobile]]`; `transit` defaults to false.
 //! - The licence file is not read here: it is read and its signature verified when the
 //!   node starts (`callbackd run`).
 //!
@@ -41,6 +53,7 @@ mod tariff;
 mod trigger;
 mod trunk;
 mod user;
+mod value;
 
 use std::path::Path;
 

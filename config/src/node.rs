@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use serde::Deserialize;
 
 use crate::error::{Issues, Problem};
+use crate::value::socket_addr;
 
 /// The dial, ring and busy tone plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -112,7 +113,7 @@ impl TryFrom<RawMetrics> for Metrics {
     fn try_from(raw: RawMetrics) -> Result<Self, Issues> {
         let mut issues = Issues::default();
         let listen = raw.listen.unwrap_or_else(|| "127.0.0.1:9464".into());
-        let listen = issues.check("listen", listen, |s| s.parse::<SocketAddr>());
+        let listen = issues.check("listen", listen.as_str(), socket_addr);
         issues.finish(listen.map(|listen| Metrics { listen }))
     }
 }

@@ -29,6 +29,8 @@ pub enum NumberError {
     LeadingZero(String),
     #[error("bad extension `{0}`: 1 to 15 digits")]
     Extension(String),
+    #[error("bad prefix `{0}`: \"\" (every number) or `+` and up to 15 digits, e.g. \"+48\"")]
+    Prefix(String),
     #[error("bad PIN: 4 to 8 digits")]
     Pin,
 }
@@ -113,8 +115,8 @@ pub struct Prefix(String);
 impl Prefix {
     /// A route or tariff prefix: `""` or `"+48"`, no spaces.
     pub fn parse(text: &str) -> Result<Self, NumberError> {
-        if !text.is_empty() {
-            e164_digits(text)?;
+        if !text.is_empty() && e164_digits(text).is_err() {
+            return Err(NumberError::Prefix(text.to_owned()));
         }
         Ok(Prefix(text.to_owned()))
     }
@@ -123,9 +125,9 @@ impl Prefix {
     pub fn parse_spaced(text: &str) -> Result<Self, NumberError> {
         let compact: String = text.chars().filter(|c| *c != ' ').collect();
         if compact.is_empty() && !text.is_empty() {
-            return Err(NumberError::MissingPlus(text.to_owned()));
+            return Err(NumberError::Prefix(text.to_owned()));
         }
-        Prefix::parse(&compact)
+        Prefix::parse(&compact).map_err(|_| NumberError::Prefix(text.to_owned()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -228,10 +230,16 @@ mod tests {
     fn prefixes() {
         assert!(Prefix::parse("").unwrap().is_empty());
         assert_eq!(Prefix::parse("+48").unwrap().len(), 3);
-        assert!(Prefix::parse("+48 70").is_err());
+        assert_eq!(
+            Prefix::parse("+48 70"),
+            Err(NumberError::Prefix("+48 70".into()))
+        );
         assert!(Prefix::parse("48").is_err());
         assert_eq!(Prefix::parse_spaced("+48 70").unwrap().as_str(), "+4870");
-        assert!(Prefix::parse_spaced("48 70").is_err());
+        assert_eq!(
+            Prefix::parse_spaced("48 70"),
+            Err(NumberError::Prefix("48 70".into()))
+        );
         assert!(Prefix::parse_spaced("   ").is_err());
         let n = E164::parse("+48701234567").unwrap();
         assert!(Prefix::parse("+4870").unwrap().matches(&n));

@@ -42,6 +42,7 @@ impl PortRange {
         usize::from(self.high - self.low) + 1
     }
 
+    /// Always false: a range holds at least one port.
     pub fn is_empty(&self) -> bool {
         false
     }

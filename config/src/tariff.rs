@@ -10,8 +10,9 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::duration::parse_duration;
-use crate::error::{Issues, Problem, non_negative};
+use crate::error::{Issues, Problem};
 use crate::number::Prefix;
+use crate::value::non_negative;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

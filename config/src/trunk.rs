@@ -22,8 +22,9 @@ use serde::Deserialize;
 
 use crate::callback::RejectWith;
 use crate::duration::parse_duration;
-use crate::error::{Issues, Problem, label_name};
+use crate::error::{Issues, Problem};
 use crate::ports::PortRange;
+use crate::value::{label_name, socket_addr};
 
 /// The kind of a trunk: what it speaks and how it is wired.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
@@ -237,8 +238,8 @@ impl RawTrunk {
 
     fn sip(&self, issues: &mut Issues) -> Option<Link> {
         let listen = issues.required("listen", self.listen.as_deref());
-        let listen = listen.and_then(|s| issues.check("listen", s, str::parse::<SocketAddr>));
-        let peer = issues.check_opt("peer", self.peer.as_deref(), str::parse::<SocketAddr>);
+        let listen = listen.and_then(|s| issues.check("listen", s, socket_addr));
+        let peer = issues.check_opt("peer", self.peer.as_deref(), socket_addr);
         let rtp_ports = self.rtp_ports.as_deref().unwrap_or("20000-20999");
         let rtp_ports = issues.check("rtp_ports", rtp_ports, |s| {
             s.parse::<PortRange>()?.for_rtp()

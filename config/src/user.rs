@@ -10,8 +10,9 @@
 
 use serde::Deserialize;
 
-use crate::error::{Issues, Problem, non_negative};
+use crate::error::{Issues, Problem};
 use crate::number::{E164, Extension, Pin};
+use crate::value::non_negative;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
