@@ -41,7 +41,8 @@ impl AddrType {
         }
     }
 
-    fn as_str(self) -> &'static str {
+    /// `IP4` or `IP6`, as written in SDP.
+    pub fn as_str(self) -> &'static str {
         match self {
             AddrType::Ip4 => "IP4",
             AddrType::Ip6 => "IP6",
