@@ -4,9 +4,9 @@
 //! `RTP/AVP` audio stream, A-law or µ-law at 8 kHz, optionally `telephone-event/8000`.
 //! The rules, with their sections:
 //!
-//! * Answering (§6): the answer has one `m=` line per offered one, in order (§6); every
-//!   stream but the first acceptable audio stream is rejected with port 0 (§6). The codec
-//!   is the configured law if the offer has it, else the other law if allowed; the answer
+//! * Answering (§6): the answer has the offer's `t=` lines and one `m=` line per offered
+//!   one, in order; every stream but the first acceptable audio stream is rejected with
+//!   port 0. The codec is the configured law if the offer has it, else the other law if allowed; the answer
 //!   uses the offerer's payload type numbers (§6.1). `telephone-event` is answered with
 //!   the offerer's payload type and the events both sides know. The direction is the
 //!   offer's seen from our side (§6.1: `sendonly` → `recvonly`, `recvonly` → `sendonly`,
@@ -221,6 +221,7 @@ impl LocalMedia {
         );
         let offered_media = &offer.media[index];
         let mut sdp = self.description(session_id, version);
+        sdp.timings.clone_from(&offer.timings);
         for (i, m) in offer.media.iter().enumerate() {
             sdp.media.push(match i == index {
                 true => self.accepted(m, choice, direction),
@@ -710,6 +711,15 @@ mod tests {
             answer(&local(), &no_c),
             Err(NegotiationError::NoConnection { index: 0 })
         );
+    }
+
+    #[test]
+    fn answer_repeats_the_offers_timing() {
+        let mut timed = offer("m=audio 4000 RTP/AVP 8\r\n");
+        timed.timings[0].start = 3724394400;
+        timed.timings[0].stop = 3724398000;
+        let a = answer(&local(), &timed).unwrap();
+        assert_eq!(a.sdp.timings, timed.timings);
     }
 
     #[test]
