@@ -8,7 +8,8 @@
 use std::time::Duration;
 
 use protocols::sdp::{
-    self, Address, Attribute, Bandwidth, Connection, MediaDescription, SdpError, SessionDescription,
+    self, Address, Attribute, Bandwidth, Connection, EventSet, Fmtp, MediaDescription, SdpError,
+    SessionDescription,
 };
 use serde_json::{Value, json};
 
@@ -104,9 +105,20 @@ fn payloads(m: &MediaDescription) -> Vec<Value> {
             "channels": codec.and_then(|c| c.channels),
             "static": m.rtpmap(pt).is_none() && codec.is_some(),
             "fmtp": m.fmtp(pt).map(|f| f.params.as_str()),
+            "events": codec
+                .filter(|c| c.encoding.eq_ignore_ascii_case(sdp::TELEPHONE_EVENT))
+                .map(|_| events(m.fmtp(pt))),
         })
     };
     m.payload_types().map(payload).collect()
+}
+
+/// The telephone-event list, RFC 4733's default `0-15` when there is no `a=fmtp`.
+fn events(fmtp: Option<&Fmtp>) -> Value {
+    match fmtp {
+        Some(fmtp) => json!(fmtp.events().map(|e| e.to_string())),
+        None => json!(EventSet::DTMF.to_string()),
+    }
 }
 
 fn address(a: &Address) -> Value {
@@ -177,6 +189,8 @@ mod tests {
         assert_eq!(m["payloads"][0]["static"], true);
         assert_eq!(m["payloads"][1]["encoding"], "telephone-event");
         assert_eq!(m["payloads"][1]["fmtp"], "0-15");
+        assert_eq!(m["payloads"][1]["events"], "0-15");
+        assert_eq!(m["payloads"][0]["events"], Value::Null);
         assert_eq!(m["direction"], "sendonly");
         assert_eq!(m["ptime"], 20);
         assert_eq!(m["effective_connection"]["address"]["host"], "192.0.2.1");

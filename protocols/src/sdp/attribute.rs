@@ -34,6 +34,7 @@ use nom::sequence::preceded;
 use super::connection::{Address, address};
 use super::error::SdpError;
 use super::field::{Position, Res, complete, expected, sp, sp0, token};
+use super::payload::EventSet;
 
 /// One `a=` line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +69,14 @@ pub struct Rtpmap {
 pub struct Fmtp {
     pub payload_type: u8,
     pub params: String,
+}
+
+impl Fmtp {
+    /// The RFC 4733 events listed, when this is the `a=fmtp` of a telephone-event payload
+    /// type (`0-15`, `0-16,32`); `None` if the parameters are no such list.
+    pub fn events(&self) -> Option<EventSet> {
+        EventSet::parse(&self.params)
+    }
 }
 
 /// The media direction attributes (RFC 8866 §6.7, RFC 3264 §5.1), from the point of view
@@ -383,6 +392,13 @@ mod tests {
             params: "0-15".into(),
         };
         assert_eq!(attr, Attribute::Fmtp(expected));
+        assert_eq!(
+            match &attr {
+                Attribute::Fmtp(fmtp) => fmtp.events(),
+                _ => None,
+            },
+            Some(EventSet::DTMF)
+        );
         round_trip("fmtp:18 annexb=no");
         round_trip("fmtp:96 mode-set=0,2,4,7; octet-align=1");
         assert_eq!(

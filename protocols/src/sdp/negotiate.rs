@@ -382,7 +382,7 @@ fn answered_codec(
 fn offered_events(m: &MediaDescription) -> Option<(u8, EventSet)> {
     let pt = m.find_codec(TELEPHONE_EVENT, 8000)?;
     let offered = match m.fmtp(pt) {
-        Some(fmtp) => EventSet::parse(&fmtp.params)?,
+        Some(fmtp) => fmtp.events()?,
         None => EventSet::DTMF,
     };
     let common = offered.intersection(EventSet::range(OUR_EVENTS.0, OUR_EVENTS.1));

@@ -123,11 +123,16 @@ impl<'a> Reader<'a> {
         frame(raw.strip_suffix('\r').unwrap_or(raw), pos).map(Some)
     }
 
-    fn peek_kind(&mut self) -> Result<Option<char>, SdpError> {
-        if self.peeked.is_none() {
-            self.peeked = self.next()?;
+    /// The next line of the current section: `None` at the end of the input or when the
+    /// next line is an `m=`, which stays for [`Reader::next`].
+    fn next_in_section(&mut self) -> Result<Option<Line<'a>>, SdpError> {
+        match self.next()? {
+            Some(line) if line.kind == 'm' => {
+                self.peeked = Some(line);
+                Ok(None)
+            }
+            other => Ok(other),
         }
-        Ok(self.peeked.map(|line| line.kind))
     }
 
     /// The next line, which must be of type `kind`.
@@ -149,8 +154,7 @@ impl<'a> Reader<'a> {
         let s = self.expect('s', "an s= line after o=")?;
         let mut sdp = SessionDescription::new(origin, s.value);
         sdp.timings.clear();
-        while !matches!(self.peek_kind()?, Some('m') | None) {
-            let line = self.next()?.expect("peeked a line");
+        while let Some(line) = self.next_in_section()? {
             session_line(&mut sdp, line)?;
         }
         if sdp.timings.is_empty() {
@@ -164,8 +168,7 @@ impl<'a> Reader<'a> {
     /// The `m=` line `m` and the media-level lines after it.
     fn media(&mut self, m: Line<'a>) -> Result<MediaDescription, SdpError> {
         let mut media = complete(m.value, m.pos, "a media description", media_field)?;
-        while !matches!(self.peek_kind()?, Some('m') | None) {
-            let line = self.next()?.expect("peeked a line");
+        while let Some(line) = self.next_in_section()? {
             media_line(&mut media, line)?;
         }
         Ok(media)
