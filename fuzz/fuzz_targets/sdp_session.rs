@@ -1,6 +1,6 @@
 //! SDP: whatever the reader accepts is written back and read again unchanged
-//! (decode → encode → decode), and answering it as an offer, or accepting it as the
-//! answer to our offer, never panics.
+//! (decode → encode → decode); answering it as an offer, or accepting it as the answer
+//! to our offer, never panics; and our answer to it is one `accept_answer` agrees with.
 
 #![no_main]
 
@@ -24,7 +24,10 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(answer) = local.answer(&parsed, 1, 1) {
         let answer_text = answer.sdp.encode();
         assert_eq!(sdp::parse(answer_text.as_bytes()).as_ref(), Ok(&answer.sdp));
-        let _ = sdp::accept_answer(&parsed, &answer.sdp);
+        // Our own answer is one the offerer side accepts, with the same codec.
+        let agreed = sdp::accept_answer(&parsed, &answer.sdp).map(|n| (n.law, n.payload_type));
+        let chosen = (answer.negotiated.law, answer.negotiated.payload_type);
+        assert_eq!(agreed, Ok(chosen));
     }
     let _ = sdp::accept_answer(&local.offer(1, 1), &parsed);
 });

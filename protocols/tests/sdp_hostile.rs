@@ -51,7 +51,9 @@ fn exercise(input: &[u8]) -> Result<(), TestCaseError> {
             sdp::parse(answer.sdp.encode().as_bytes()),
             Ok(answer.sdp.clone())
         );
-        let _ = sdp::accept_answer(&parsed, &answer.sdp);
+        let agreed = sdp::accept_answer(&parsed, &answer.sdp);
+        let (law, pt) = (answer.negotiated.law, answer.negotiated.payload_type);
+        prop_assert_eq!(agreed.map(|n| (n.law, n.payload_type)), Ok((law, pt)));
     }
     let _ = sdp::accept_answer(&local.offer(1, 1), &parsed);
     Ok(())

@@ -74,12 +74,13 @@ impl MediaDescription {
         self.media == "audio" && self.proto.eq_ignore_ascii_case("RTP/AVP")
     }
 
-    /// The formats that are RTP payload types, in order.
+    /// The formats that are RTP payload types (0–127 in plain decimal, so that `08` or
+    /// `+8` is not mistaken for `8`), in order.
     pub fn payload_types(&self) -> impl Iterator<Item = u8> + '_ {
-        self.formats
-            .iter()
-            .filter_map(|f| f.parse::<u8>().ok())
-            .filter(|&pt| pt <= 127)
+        self.formats.iter().filter_map(|f| {
+            let pt = f.parse::<u8>().ok().filter(|&pt| pt <= 127)?;
+            (pt.to_string() == *f).then_some(pt)
+        })
     }
 
     /// What payload type `pt` carries: its `a=rtpmap`, else the RFC 3551 static meaning.
@@ -236,5 +237,7 @@ mod tests {
         assert_eq!(m.find_codec("PCMA", 8000), Some(8));
         assert_eq!(m.find_codec("G729", 8000), None);
         assert_eq!(m.payload_types().collect::<Vec<_>>(), [8, 96, 0]);
+        let odd = parse("audio 1 RTP/AVP 08 +0 128 t38 18").unwrap();
+        assert_eq!(odd.payload_types().collect::<Vec<_>>(), [18]);
     }
 }
