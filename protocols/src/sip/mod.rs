@@ -54,3 +54,4 @@ pub use params::{Param, Params};
 pub use start_line::{RequestLine, StartLine, StatusLine};
 pub use uri::{AbsoluteUri, Host, SipUri, TelUri, Uri};
 pub mod transaction;
+pub mod ua;
