@@ -8,3 +8,4 @@
 //! Dependency direction: `protocols` ← `drivers` ← `engine`.
 
 pub mod media;
+pub mod trunk;

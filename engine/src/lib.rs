@@ -6,5 +6,8 @@
 //! protocol, so SIP, ISDN and GSM trunks plug in unchanged. See `ARCHITECTURE.md`.
 
 pub mod cdr;
+pub mod identify;
 pub mod policy;
 pub mod session;
+pub mod settings;
+pub mod tones;

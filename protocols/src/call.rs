@@ -188,8 +188,13 @@ pub enum CallCommand {
     },
     /// Tell the caller the call is ringing.
     Alert,
-    /// Refuse an offered call without answering it.
+    /// Refuse an offered call without answering it (SIP: the cause's status, e.g. 486 for
+    /// 17, 403 for 21; Q.931: RELEASE COMPLETE with the cause; GSM: `AT+CHUP`).
     Reject { cause: Cause },
+    /// Refuse an offered call as the called user declining it: SIP `603 Decline`, Q.931
+    /// cause 21 (call rejected). Distinct from `Reject { cause: 21 }`, which SIP sends as
+    /// `403 Forbidden` (RFC 3398).
+    Decline,
     /// Answer an offered call.
     Answer,
     /// End a call in any state.

@@ -13,6 +13,7 @@ pub mod bridge;
 pub mod clock;
 pub mod endpoint;
 pub mod ports;
+pub mod session;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -6,6 +6,7 @@
 
 pub mod store;
 pub mod time;
+pub mod writer;
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 

@@ -35,9 +35,7 @@ use super::digits::{Collected, Collector, DialPlan};
 use super::record::{EndReason, Outcome, SessionRecord};
 use super::timers::{Timer, Timers};
 
-/// A trunk, as an index into the node's trunk list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TrunkId(pub usize);
+pub use drivers::trunk::TrunkId;
 
 /// The three legs of a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -53,8 +51,8 @@ pub enum Leg {
 /// How the trigger call is ended without being answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RejectPolicy {
-    /// Reject after `after` of ringing with `cause` (17 busy or 21 rejected).
-    Reject { after: Duration, cause: Cause },
+    /// Reject after `after` of ringing: busy (486 / cause 17), or declined (603 / cause 21).
+    Reject { after: Duration, decline: bool },
     /// Keep ringing until the caller gives up; stop at `ring_limit` (cause 19, no answer).
     Ignore { ring_limit: Duration },
 }
@@ -426,10 +424,16 @@ impl CallbackSession {
     fn on_timer(&mut self, timer: Timer, now: Instant) {
         match (timer, &mut self.state) {
             (Timer::Reject, State::Ringing) => {
-                let RejectPolicy::Reject { cause, .. } = self.settings.reject else {
+                let RejectPolicy::Reject { decline, .. } = self.settings.reject else {
                     return;
                 };
-                self.command(Leg::Trigger, CallCommand::Reject { cause });
+                let command = match decline {
+                    true => CallCommand::Decline,
+                    false => CallCommand::Reject {
+                        cause: Cause::USER_BUSY,
+                    },
+                };
+                self.command(Leg::Trigger, command);
                 self.record.rejected_at = Some(now);
                 self.trigger_ended(now);
             }

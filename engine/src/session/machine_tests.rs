@@ -28,7 +28,7 @@ fn settings() -> SessionSettings {
     SessionSettings {
         reject: RejectPolicy::Reject {
             after: 6 * S,
-            cause: Cause::USER_BUSY,
+            decline: false,
         },
         delay: 5 * S,
         answer_timeout: 30 * S,
@@ -187,18 +187,16 @@ fn rings_two_polish_rings_then_rejects_busy_and_calls_back_five_seconds_later() 
 }
 
 #[test]
-fn decline_policy_rejects_with_cause_21() {
+fn decline_policy_declines() {
     let mut s = settings();
     s.reject = RejectPolicy::Reject {
         after: 6 * S,
-        cause: Cause::CALL_REJECTED,
+        decline: true,
     };
     let mut h = Harness::new(s);
     h.actions();
     h.advance_to(6 * S);
-    let reject = CallCommand::Reject {
-        cause: Cause::CALL_REJECTED,
-    };
+    let reject = CallCommand::Decline;
     assert_eq!(
         h.actions(),
         vec![Action::Command {
