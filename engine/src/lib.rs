@@ -6,7 +6,10 @@
 //! protocol, so SIP, ISDN and GSM trunks plug in unchanged. See `ARCHITECTURE.md`.
 
 pub mod cdr;
+pub mod coordinator;
+pub mod env;
 pub mod identify;
+pub mod metrics;
 pub mod policy;
 pub mod session;
 pub mod settings;

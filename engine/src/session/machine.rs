@@ -412,6 +412,25 @@ impl CallbackSession {
         self.finish(outcome, EndReason::MediaTimeout, now);
     }
 
+    /// Ends the session at once (the node stops): every leg is cleared, the trigger is
+    /// refused if it still rings, and the record says `shutdown`.
+    pub fn abort(&mut self, now: Instant) {
+        match self.state {
+            State::Done => return,
+            State::Ringing => {
+                self.command(
+                    Leg::Trigger,
+                    CallCommand::Reject {
+                        cause: Cause::TEMPORARY_FAILURE,
+                    },
+                );
+            }
+            _ => self.hang_up_all(Cause::NORMAL_CLEARING),
+        }
+        let outcome = self.finished_outcome(Outcome::Cancelled);
+        self.finish(outcome, EndReason::Shutdown, now);
+    }
+
     /// Fires every timer due at `now`; early or repeated calls are harmless.
     pub fn handle_timeout(&mut self, now: Instant) {
         while let Some((timer, late)) = self.timers.take_expired(now) {

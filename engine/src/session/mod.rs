@@ -2,6 +2,7 @@
 //! collector and dial-plan hook, the [`timers`] table and the [`record`] kept for the CDR.
 //! The actor that wraps the machine arrives with the coordinator.
 
+pub mod actor;
 pub mod digits;
 pub mod machine;
 pub mod record;
