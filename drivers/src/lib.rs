@@ -9,3 +9,4 @@
 
 pub mod media;
 pub mod trunk;
+pub mod unavailable;

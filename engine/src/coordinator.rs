@@ -70,6 +70,11 @@ pub struct Drain {
     pub grace: Duration,
 }
 
+/// A new, validated configuration for sessions that start from now on.
+#[derive(Debug, Message)]
+#[rtype(result = "Result<(), &'static str>")]
+pub struct Reload(pub Arc<config::Config>);
+
 /// How many sessions are running (for shutdown and tests).
 #[derive(Debug, Message)]
 #[rtype(result = "usize")]
@@ -502,5 +507,18 @@ impl Handler<ActiveSessions> for Coordinator {
 
     fn handle(&mut self, _: ActiveSessions, _: &mut Context<Self>) -> usize {
         self.sessions.len()
+    }
+}
+
+impl Handler<Reload> for Coordinator {
+    type Result = Result<(), &'static str>;
+
+    /// Sessions in progress keep the configuration they started with (their own `Env`).
+    fn handle(&mut self, msg: Reload, _: &mut Context<Self>) -> Self::Result {
+        if msg.0.trunks != self.env.config.trunks {
+            return Err("the trunks changed: their sockets are bound at start, restart the node");
+        }
+        self.env.config = msg.0;
+        Ok(())
     }
 }
