@@ -28,6 +28,22 @@ impl Law {
         }
     }
 
+    /// The RFC 3551 encoding name in SDP `rtpmap`.
+    pub const fn encoding(self) -> &'static str {
+        match self {
+            Law::Alaw => "PCMA",
+            Law::Ulaw => "PCMU",
+        }
+    }
+
+    /// The other law.
+    pub const fn other(self) -> Law {
+        match self {
+            Law::Alaw => Law::Ulaw,
+            Law::Ulaw => Law::Alaw,
+        }
+    }
+
     /// The encoded byte that decodes to silence (zero).
     pub const fn silence(self) -> u8 {
         match self {

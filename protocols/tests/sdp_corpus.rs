@@ -58,7 +58,7 @@ const ANSWERS: &[(&str, Outcome)] = &[
         "sipp-uac.sdp",
         (
             0,
-            Law::Pcmu,
+            Law::Ulaw,
             0,
             None,
             "127.0.0.1:6000",
@@ -70,7 +70,7 @@ const ANSWERS: &[(&str, Outcome)] = &[
         "asterisk-offer.sdp",
         (
             0,
-            Law::Pcma,
+            Law::Alaw,
             8,
             Some(101),
             "192.0.2.20:10758",
@@ -82,7 +82,7 @@ const ANSWERS: &[(&str, Outcome)] = &[
         "freeswitch-offer.sdp",
         (
             0,
-            Law::Pcma,
+            Law::Alaw,
             8,
             Some(101),
             "203.0.113.30:24682",
@@ -94,7 +94,7 @@ const ANSWERS: &[(&str, Outcome)] = &[
         "ipv6.sdp",
         (
             0,
-            Law::Pcma,
+            Law::Alaw,
             8,
             Some(101),
             "[2001:db8::10]:49170",
@@ -106,7 +106,7 @@ const ANSWERS: &[(&str, Outcome)] = &[
         "hold.sdp",
         (
             0,
-            Law::Pcma,
+            Law::Alaw,
             8,
             Some(101),
             "192.0.2.20:10758",
@@ -118,7 +118,7 @@ const ANSWERS: &[(&str, Outcome)] = &[
         "hold-rfc2543.sdp",
         (
             0,
-            Law::Pcma,
+            Law::Alaw,
             8,
             None,
             "0.0.0.0:16384",
@@ -130,7 +130,7 @@ const ANSWERS: &[(&str, Outcome)] = &[
         "two-streams.sdp",
         (
             1,
-            Law::Pcma,
+            Law::Alaw,
             8,
             None,
             "198.51.100.40:49170",
@@ -142,7 +142,7 @@ const ANSWERS: &[(&str, Outcome)] = &[
         "rfc8866-example.sdp",
         (
             0,
-            Law::Pcmu,
+            Law::Ulaw,
             0,
             None,
             "198.51.100.1:49170",
@@ -154,7 +154,7 @@ const ANSWERS: &[(&str, Outcome)] = &[
         "multicast.sdp",
         (
             0,
-            Law::Pcmu,
+            Law::Ulaw,
             0,
             None,
             "233.252.0.1:49170",
@@ -166,7 +166,7 @@ const ANSWERS: &[(&str, Outcome)] = &[
         "lf-only.sdp",
         (
             0,
-            Law::Pcma,
+            Law::Alaw,
             8,
             None,
             "192.0.2.50:30000",

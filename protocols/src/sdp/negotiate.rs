@@ -32,39 +32,7 @@ use super::media::MediaDescription;
 use super::payload::{EventSet, TELEPHONE_EVENT};
 use super::session::{Origin, SessionDescription};
 
-/// The G.711 companding law.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Law {
-    /// A-law, static payload type 8.
-    Pcma,
-    /// µ-law, static payload type 0.
-    Pcmu,
-}
-
-impl Law {
-    /// The RFC 3551 encoding name.
-    pub fn encoding(self) -> &'static str {
-        match self {
-            Law::Pcma => "PCMA",
-            Law::Pcmu => "PCMU",
-        }
-    }
-
-    /// The RFC 3551 static payload type.
-    pub fn static_payload_type(self) -> u8 {
-        match self {
-            Law::Pcma => 8,
-            Law::Pcmu => 0,
-        }
-    }
-
-    pub fn other(self) -> Law {
-        match self {
-            Law::Pcma => Law::Pcmu,
-            Law::Pcmu => Law::Pcma,
-        }
-    }
-}
+pub use crate::g711::Law;
 
 /// What one call leg of callbackd can do, and where it receives RTP.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -165,7 +133,7 @@ impl LocalMedia {
         LocalMedia {
             addr,
             port,
-            preferred: Law::Pcma,
+            preferred: Law::Alaw,
             accept_other_law: true,
             telephone_event: true,
             telephone_event_pt: 101,
@@ -184,7 +152,7 @@ impl LocalMedia {
     pub fn offer(&self, session_id: u64, version: u64) -> SessionDescription {
         let mut media = MediaDescription::new("audio", self.port, "RTP/AVP", Vec::new());
         for law in self.laws() {
-            let pt = law.static_payload_type();
+            let pt = law.payload_type();
             media.formats.push(pt.to_string());
             media.attributes.push(rtpmap(pt, law.encoding()));
         }
@@ -360,7 +328,7 @@ pub fn accept_answer(
 
 /// The first G.711 payload type of the answer, by its own rtpmap or else the offer's.
 fn answered_law(ours: &MediaDescription, theirs: &MediaDescription) -> Option<(Law, u8)> {
-    [Law::Pcma, Law::Pcmu]
+    [Law::Alaw, Law::Ulaw]
         .into_iter()
         .filter_map(|law| answered_codec(ours, theirs, law.encoding()).map(|pt| (law, pt)))
         .min_by_key(|&(_, pt)| theirs.payload_types().position(|p| p == pt))
@@ -472,7 +440,7 @@ mod tests {
     #[test]
     fn offer_honours_law_and_event_settings() {
         let local = LocalMedia {
-            preferred: Law::Pcmu,
+            preferred: Law::Ulaw,
             accept_other_law: false,
             telephone_event: false,
             ..local()
@@ -487,17 +455,17 @@ mod tests {
         let a = answer(&local(), &offer(PCMU_PCMA_TE)).unwrap();
         assert_eq!(
             (a.negotiated.law, a.negotiated.payload_type),
-            (Law::Pcma, 8)
+            (Law::Alaw, 8)
         );
         assert_eq!(a.sdp.media[0].formats, ["8", "101"]);
         let pcmu_first = LocalMedia {
-            preferred: Law::Pcmu,
+            preferred: Law::Ulaw,
             ..local()
         };
         let a = answer(&pcmu_first, &offer(PCMU_PCMA_TE)).unwrap();
         assert_eq!(
             (a.negotiated.law, a.negotiated.payload_type),
-            (Law::Pcmu, 0)
+            (Law::Ulaw, 0)
         );
     }
 
@@ -505,7 +473,7 @@ mod tests {
     fn other_law_only_when_allowed() {
         let pcmu_only = offer("m=audio 4000 RTP/AVP 0\r\n");
         let a = answer(&local(), &pcmu_only).unwrap();
-        assert_eq!(a.negotiated.law, Law::Pcmu);
+        assert_eq!(a.negotiated.law, Law::Ulaw);
         let strict = LocalMedia {
             accept_other_law: false,
             ..local()
@@ -546,7 +514,7 @@ mod tests {
         let a = answer(&local(), &dynamic).unwrap();
         assert_eq!(
             (a.negotiated.law, a.negotiated.payload_type),
-            (Law::Pcma, 97)
+            (Law::Alaw, 97)
         );
         assert_eq!(a.sdp.media[0].formats, ["97"]);
     }
@@ -740,14 +708,14 @@ mod tests {
     fn accept_answer_reads_the_agreement() {
         let ours = local().offer(1, 1);
         let peer = LocalMedia {
-            preferred: Law::Pcmu,
+            preferred: Law::Ulaw,
             ..LocalMedia::new(Ipv4Addr::new(198, 51, 100, 7).into(), 4000)
         };
         let answer = peer.answer(&ours, 9, 1).unwrap().sdp;
         let n = accept_answer(&ours, &answer).unwrap();
         assert_eq!(
             (n.law, n.payload_type, n.telephone_event),
-            (Law::Pcmu, 0, Some(101))
+            (Law::Ulaw, 0, Some(101))
         );
         assert_eq!(n.remote_rtp(), "198.51.100.7:4000".parse().ok());
         assert_eq!(n.direction, Direction::SendRecv);
