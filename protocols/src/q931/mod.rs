@@ -9,12 +9,18 @@
 //! * [`Error`] separates undecodable input, protocol violations and unsupported features,
 //!   each with the byte offset and the Q.850 cause to report.
 
+mod call_control;
 mod call_reference;
 mod error;
 pub mod ie;
 mod message;
 mod message_type;
+pub mod pair;
 
+pub use call_control::{
+    CallControl, CallId, CommandError, Config, Event, NetworkState, Side, State, Timer, Timers,
+    UserState,
+};
 pub use call_reference::{CallReference, CallReferenceSize};
 pub use error::{EncodeError, Error, Invalid, PeerMisbehaved, Unsupported};
 pub use message::{Header, Message, PROTOCOL_DISCRIMINATOR, decode_header};
