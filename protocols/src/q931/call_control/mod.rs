@@ -265,6 +265,11 @@ impl CallControl {
         self.calls.get(self.ids.get(&id)?)?.channel
     }
 
+    /// The calls that hold a call reference.
+    pub fn calls(&self) -> impl Iterator<Item = CallId> + '_ {
+        self.ids.keys().copied()
+    }
+
     /// How many calls hold a call reference.
     pub fn call_count(&self) -> usize {
         self.calls.len()
