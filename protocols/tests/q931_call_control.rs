@@ -859,3 +859,31 @@ fn unanswered_outgoing_call_clears_on_t301() {
     assert_eq!(cause_value(&sent(&pair, M::Disconnect)[0]), 102);
     assert_idle(&pair);
 }
+
+#[test]
+fn repeated_setup_is_ignored() {
+    let mut pair = Pair::basic();
+    pair.drop_next(Down, M::Alerting);
+    let te_call = pair.te.new_call_id();
+    pair.te
+        .handle_command(te_call, originate("123"), pair.now)
+        .unwrap();
+    pair.drive();
+    let nt_call = offered(&pair.nt_events);
+    pair.nt
+        .handle_command(nt_call, CallCommand::Alert, pair.now)
+        .unwrap();
+    // The ALERTING is lost: T303 sends the SETUP again, which the NT ignores.
+    pair.advance(secs(4));
+    assert_eq!(sent(&pair, M::Setup).len(), 2);
+    assert!(sent(&pair, M::Status).is_empty());
+    assert_eq!(pair.nt.call_count(), 1);
+    pair.nt
+        .handle_command(nt_call, CallCommand::Answer, pair.now)
+        .unwrap();
+    pair.drive();
+    assert_eq!(
+        pair.te.state(te_call),
+        Some(State::User(UserState::U10Active))
+    );
+}

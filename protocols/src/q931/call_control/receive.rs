@@ -327,7 +327,8 @@ impl Call {
                 self.phase = Phase::Active;
                 ctx.event(self.id, CallEvent::Answered);
             }
-            (M::ConnectAcknowledge, Phase::Active) | (M::Progress, _) => {}
+            // A SETUP sent again after T303 while our answer was on its way.
+            (M::ConnectAcknowledge, Phase::Active) | (M::Progress | M::Setup, _) => {}
             _ => return Err(self.not_compatible(message, ctx)),
         }
         Ok(())
