@@ -244,6 +244,10 @@ fuzz_target!(|data: &[u8]| {
     // Every call the machine ever had (offered, placed, or commanded) reported exactly
     // one Released.
     for id in &h.known {
-        assert_eq!(h.released.get(id).copied(), Some(1), "{id:?} never reported Released");
+        assert_eq!(
+            h.released.get(id).copied(),
+            Some(1),
+            "{id:?} never reported Released"
+        );
     }
 });
