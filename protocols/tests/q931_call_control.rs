@@ -887,3 +887,87 @@ fn repeated_setup_is_ignored() {
         Some(State::User(UserState::U10Active))
     );
 }
+
+#[test]
+fn no_answer_after_call_proceeding_clears_on_t310() {
+    let te = Config {
+        overlap_sending: true,
+        ..Config::user()
+    };
+    let nt = Config {
+        overlap_receiving: true,
+        ..Config::network()
+    };
+    let mut pair = Pair::new(te, nt);
+    let te_call = pair.te.new_call_id();
+    pair.te
+        .handle_command(te_call, originate("12"), pair.now)
+        .unwrap();
+    pair.te
+        .handle_command(
+            te_call,
+            CallCommand::SendDigit(Digit::from_char('#').unwrap()),
+            pair.now,
+        )
+        .unwrap();
+    pair.drive();
+    assert_eq!(
+        pair.te.state(te_call),
+        Some(State::User(UserState::U3OutgoingCallProceeding))
+    );
+    pair.advance(Duration::from_millis(29_999));
+    assert!(sent(&pair, M::Disconnect).is_empty());
+    pair.advance(Duration::from_millis(1));
+    let disconnect = &sent(&pair, M::Disconnect)[0];
+    assert_eq!(cause_value(disconnect), 102);
+    assert_eq!(
+        call_events(&pair.te_events).last(),
+        Some(&released(Cause::RECOVERY_ON_TIMER_EXPIRY))
+    );
+    assert_idle(&pair);
+}
+
+#[test]
+fn lost_connect_acknowledge_clears_on_t313() {
+    let mut pair = Pair::basic();
+    let (_, te_call) = incoming(&mut pair);
+    pair.drop_next(Down, M::ConnectAcknowledge);
+    pair.te
+        .handle_command(te_call, CallCommand::Answer, pair.now)
+        .unwrap();
+    pair.drive();
+    assert_eq!(
+        pair.te.state(te_call),
+        Some(State::User(UserState::U8ConnectRequest))
+    );
+    pair.advance(secs(4));
+    assert_eq!(cause_value(&sent(&pair, M::Disconnect)[0]), 102);
+    assert_eq!(sent(&pair, M::Disconnect).len(), 1);
+    assert_idle(&pair);
+}
+
+#[test]
+fn primary_rate_uses_two_octet_references_and_channel_numbers() {
+    let pri = |c: Config| Config {
+        interface: ie::InterfaceType::Primary,
+        ..c
+    };
+    let mut pair = Pair::new(pri(Config::user()), pri(Config::network()));
+    let (nt_call, te_call) = active(&mut pair);
+    let setup = &sent(&pair, M::Setup)[0];
+    assert_eq!(setup.call_reference.size(), CallReferenceSize::Two);
+    assert_eq!(
+        setup.channel_identification(),
+        Some(&ie::ChannelIdentification::primary(1, true))
+    );
+    assert_eq!(
+        (pair.nt.channel(nt_call), pair.te.channel(te_call)),
+        (Some(1), Some(1))
+    );
+    let hang_up = CallCommand::HangUp {
+        cause: Cause::NORMAL_CLEARING,
+    };
+    pair.te.handle_command(te_call, hang_up, pair.now).unwrap();
+    pair.drive();
+    assert_idle(&pair);
+}
