@@ -65,10 +65,20 @@ const HANG_UP: CallCommand = CallCommand::HangUp {
 
 /// Runs every flow of the call-control tests and returns what went over the links.
 fn flows() -> Vec<Delivery> {
-    let mut log = Vec::new();
-    let secs = Duration::from_secs;
+    let flows: [fn() -> Vec<Delivery>; 7] = [
+        incoming_answered,
+        incoming_rejected,
+        outgoing_answered,
+        overlap,
+        lost_messages,
+        status_and_restart,
+        primary_rate,
+    ];
+    flows.iter().flat_map(|flow| flow()).collect()
+}
 
-    // Incoming call: alerted, answered, cleared by the user; STATUS ENQUIRY on the way.
+/// Incoming call: alerted, answered, cleared by the user; STATUS ENQUIRY on the way.
+fn incoming_answered() -> Vec<Delivery> {
     let mut p = Pair::basic();
     let nt = p.nt.new_call_id();
     command(&mut p, false, nt, originate("48601111222"));
@@ -79,9 +89,11 @@ fn flows() -> Vec<Delivery> {
     p.drive();
     command(&mut p, false, nt, digit('7'));
     command(&mut p, true, te, HANG_UP);
-    log.append(&mut p.log);
+    p.log
+}
 
-    // Incoming calls rejected: busy after alerting, and at once with cause 21.
+/// Incoming calls rejected: busy after alerting, and at once with cause 21.
+fn incoming_rejected() -> Vec<Delivery> {
     let mut p = Pair::basic();
     let nt = p.nt.new_call_id();
     command(&mut p, false, nt, originate("601"));
@@ -106,9 +118,11 @@ fn flows() -> Vec<Delivery> {
             cause: Cause::CALL_REJECTED,
         },
     );
-    log.append(&mut p.log);
+    p.log
+}
 
-    // Outgoing call with alerting and connect; the network clears with in-band tones.
+/// Outgoing call with alerting and connect; the network clears with in-band tones.
+fn outgoing_answered() -> Vec<Delivery> {
     let nt_config = Config {
         in_band_tones: true,
         ..Config::network()
@@ -120,9 +134,12 @@ fn flows() -> Vec<Delivery> {
     command(&mut p, false, nt, CallCommand::Alert);
     command(&mut p, false, nt, CallCommand::Answer);
     command(&mut p, false, nt, HANG_UP);
-    log.append(&mut p.log);
+    p.log
+}
 
-    // Overlap sending, then overlap receiving completed by T302.
+/// Overlap sending, then overlap receiving completed by T302.
+fn overlap() -> Vec<Delivery> {
+    let secs = Duration::from_secs;
     let te_config = Config {
         overlap_sending: true,
         overlap_receiving: true,
@@ -148,9 +165,12 @@ fn flows() -> Vec<Delivery> {
     let te = offered(&p.te_events);
     command(&mut p, true, te, CallCommand::Alert);
     command(&mut p, true, te, HANG_UP);
-    log.append(&mut p.log);
+    p.log
+}
 
-    // A SETUP lost twice (T303), a RELEASE lost once and twice (T308, T305).
+/// A SETUP lost twice (T303), a RELEASE lost once and twice (T308, T305).
+fn lost_messages() -> Vec<Delivery> {
+    let secs = Duration::from_secs;
     let mut p = Pair::basic();
     p.drop_next(Direction::ToNetwork, M::Setup);
     p.drop_next(Direction::ToNetwork, M::Setup);
@@ -172,9 +192,11 @@ fn flows() -> Vec<Delivery> {
     p.drop_next(Direction::ToNetwork, M::Release);
     command(&mut p, false, nt, HANG_UP);
     p.advance(secs(40));
-    log.append(&mut p.log);
+    p.log
+}
 
-    // STATUS with an incompatible state, and RESTART of a channel and of the interface.
+/// STATUS with an incompatible state, and RESTART of a channel and of the interface.
+fn status_and_restart() -> Vec<Delivery> {
     let mut p = Pair::basic();
     let nt = p.nt.new_call_id();
     command(&mut p, false, nt, originate("126"));
@@ -204,9 +226,11 @@ fn flows() -> Vec<Delivery> {
     p.drive();
     p.te.restart(None, p.now);
     p.drive();
-    log.append(&mut p.log);
+    p.log
+}
 
-    // Primary rate: 2-octet call references and channel numbers.
+/// Primary rate: 2-octet call references and channel numbers.
+fn primary_rate() -> Vec<Delivery> {
     let pri = |c: Config| Config {
         interface: ie::InterfaceType::Primary,
         ..c
@@ -218,8 +242,7 @@ fn flows() -> Vec<Delivery> {
     command(&mut p, true, te, CallCommand::Alert);
     command(&mut p, true, te, CallCommand::Answer);
     command(&mut p, true, te, HANG_UP);
-    log.append(&mut p.log);
-    log
+    p.log
 }
 
 /// A LAPD I-frame (Q.921 §3.2): SAPI 0, C/R set on network commands, TEI 64.
