@@ -5,7 +5,7 @@
 //! the octet where the codec stopped (or at the end of the input when the message ended
 //! too early).
 
-use protocols::q931::{CallReferenceSize, Message, PROTOCOL_DISCRIMINATOR};
+use protocols::q931::{CallReferenceSize, Error, Message, PROTOCOL_DISCRIMINATOR};
 use serde_json::{Value, json};
 
 use super::{DecodeFailure, Location};
@@ -20,13 +20,23 @@ pub fn decode(input: &[u8]) -> Result<Value, DecodeFailure> {
         DecodeFailure {
             location: Location::Byte(at),
             reason: format!(
-                "{error} (message octet {}; Q.850 cause {})",
+                "{} (message octet {}; Q.850 cause {})",
+                what(&error),
                 error.offset(),
                 error.cause().value()
             ),
         }
     })?;
     Ok(to_json(&message))
+}
+
+/// The error without its offset, which the failure's location already gives.
+fn what(error: &Error) -> String {
+    match error {
+        Error::Invalid { kind, .. } => format!("invalid message: {kind}"),
+        Error::PeerMisbehaved { kind, .. } => format!("protocol violation: {kind}"),
+        Error::Unsupported { kind, .. } => format!("not supported: {kind}"),
+    }
 }
 
 fn to_json(message: &Message) -> Value {
