@@ -145,7 +145,7 @@ impl CallReference {
 mod tests {
     use super::*;
 
-    /// Q.931 §4.3, figures 4-5 and 4-6.
+    /// Q.931 §4.3 (1- and 2-octet call references, the dummy and the global one).
     #[test]
     fn vectors() {
         let cases: [(&[u8], CallReference); 5] = [

@@ -1,4 +1,4 @@
-//! A whole Q.931 message: header and information elements (Q.931 §4.1, figure 4-1).
+//! A whole Q.931 message: header and information elements (Q.931 §4.1).
 //!
 //! ```text
 //!      8     7     6     5     4     3     2     1

@@ -1,4 +1,4 @@
-//! Bearer capability (EN 300 403-1 §4.5.5, Q.931 figure 4-11).
+//! Bearer capability (EN 300 403-1 §4.5.5).
 //!
 //! ```text
 //!      8     7     6     5     4     3     2     1

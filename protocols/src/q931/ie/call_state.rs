@@ -49,7 +49,7 @@ fn parse(input: &[u8]) -> Parsed<'_, CallState> {
 mod tests {
     use super::*;
 
-    /// EN 300 403-1 table 4-8 (U10 Active, N19 Release request, U25).
+    /// Q.931 §4.5.7 call state values (U10 Active, N19 Release request, U25).
     #[test]
     fn vectors() {
         for (octet, value) in [(0x0a, 10), (0x13, 19), (0x19, 25), (0x00, 0)] {

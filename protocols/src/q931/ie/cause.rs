@@ -104,7 +104,7 @@ mod tests {
     /// Octets, location, recommendation, value, diagnostics.
     type Vector = (&'static [u8], Location, Option<u8>, u8, &'static [u8]);
 
-    /// Q.850 figure 1; values of table 1.
+    /// Q.850 §2 (format) and table 1 (cause values).
     #[test]
     fn vectors() {
         let cases: [Vector; 4] = [

@@ -1,4 +1,4 @@
-//! Channel identification (EN 300 403-1 §4.5.13, Q.931 figure 4-18).
+//! Channel identification (EN 300 403-1 §4.5.13).
 //!
 //! ```text
 //!      8     7     6     5     4     3     2     1

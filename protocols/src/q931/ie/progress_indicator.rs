@@ -72,7 +72,7 @@ fn parse(input: &[u8]) -> Parsed<'_, ProgressIndicator> {
 mod tests {
     use super::*;
 
-    /// EN 300 403-1 §4.5.23, figure 4-24.
+    /// EN 300 403-1 §4.5.23 (progress descriptions #1, #2, #8).
     #[test]
     fn vectors() {
         let cases: [(&[u8], Location, u8); 3] = [

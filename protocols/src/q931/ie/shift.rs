@@ -40,7 +40,7 @@ impl Shift {
 mod tests {
     use super::*;
 
-    /// Q.931 figures 4-8 and 4-9.
+    /// Q.931 §4.5.3 (locking) and §4.5.4 (non-locking).
     #[test]
     fn vectors() {
         for (octet, locking, codeset) in [(0x95, true, 5), (0x9e, false, 6), (0x90, true, 0)] {
