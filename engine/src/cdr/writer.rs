@@ -38,8 +38,9 @@ impl CdrWriter {
             .spawn(move || {
                 for (cdr, ack) in queue {
                     let result = store.insert(&cdr).map_err(|e| e.to_string());
-                    if let Err(error) = &result {
-                        tracing::error!(session = %cdr.session_id, %error, "CDR not written");
+                    match &result {
+                        Ok(()) => tracing::debug!(session = %cdr.session_id, "CDR written"),
+                        Err(error) => tracing::error!(session = %cdr.session_id, %error, "CDR not written"),
                     }
                     if let Some(ack) = ack {
                         let _ = ack.send(result);
