@@ -118,16 +118,7 @@ impl UserAgent {
     ) {
         let status = response.status().unwrap_or(500);
         match status {
-            100 => {
-                let first = self
-                    .calls
-                    .get_mut(&id)
-                    .is_some_and(|c| !std::mem::replace(&mut c.proceeding_reported, true));
-                if first && !self.calls.get(&id).is_some_and(|c| c.released) {
-                    self.emit(id, CallEvent::Proceeding);
-                }
-            }
-            101..=199 => self.on_provisional(id, status, response, now),
+            100..=199 => self.on_provisional(id, status, response, now),
             200..=299 => self.on_success(id, key, response, now),
             401 | 407 if self.retry_with_credentials(id, key, response, now) => {}
             _ => self.on_failure(id, key, response),
@@ -157,6 +148,12 @@ impl UserAgent {
             }
         }
         if call.released || call.phase != Phase::Early {
+            return;
+        }
+        if status == 100 {
+            if !std::mem::replace(&mut call.proceeding_reported, true) {
+                self.emit(id, CallEvent::Proceeding);
+            }
             return;
         }
         self.early_dialog(id, response);
