@@ -182,8 +182,7 @@ fn decline_sends_603_and_cause_21() {
     let mut pair = Pair::new();
     let (out, call) = trigger(&mut pair, false);
     let now = pair.now;
-    pair.node
-        .command(call, UaCommand::Reject(Cause::CALL_REJECTED), now);
+    pair.node.command(call, UaCommand::Decline, now);
     pair.shuttle();
     assert_eq!(pair.sent("SIP/2.0 603 Decline").len(), 1);
     assert_eq!(
@@ -192,6 +191,20 @@ fn decline_sends_603_and_cause_21() {
             cause: Cause::CALL_REJECTED
         })
     );
+    pair.assert_no_leak();
+}
+
+#[test]
+fn reject_with_cause_21_sends_403() {
+    let mut pair = Pair::new();
+    let (_, call) = trigger(&mut pair, false);
+    let now = pair.now;
+    pair.node
+        .command(call, UaCommand::Reject(Cause::CALL_REJECTED), now);
+    pair.shuttle();
+    let forbidden = pair.sent("SIP/2.0 403");
+    assert_eq!(forbidden.len(), 1);
+    assert!(forbidden[0].contains("Reason: Q.850;cause=21"));
     pair.assert_no_leak();
 }
 

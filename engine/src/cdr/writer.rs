@@ -40,7 +40,9 @@ impl CdrWriter {
                     let result = store.insert(&cdr).map_err(|e| e.to_string());
                     match &result {
                         Ok(()) => tracing::debug!(session = %cdr.session_id, "CDR written"),
-                        Err(error) => tracing::error!(session = %cdr.session_id, %error, "CDR not written"),
+                        Err(error) => {
+                            tracing::error!(session = %cdr.session_id, %error, "CDR not written")
+                        }
                     }
                     if let Some(ack) = ack {
                         let _ = ack.send(result);

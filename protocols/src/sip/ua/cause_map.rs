@@ -10,7 +10,7 @@
 //! | 16 → 480 | not a rejection cause; 480 asks nothing of the caller's network (FreeSWITCH) |
 //! | 17 → 486 | RFC 3398; callbackd's default reject (`reject_with = "busy"`) |
 //! | 18 → 408, 19 → 480, 20 → 480 | RFC 3398 |
-//! | 21 → **603** | spec §3: `reject_with = "decline"` sends 603 (RFC 3398 says 403) |
+//! | 21 → 403 | RFC 3398; spec §1: an unknown or untrusted CLI gets 403 (`UaCommand::Decline` sends 603 with cause 21, spec §3 `reject_with = "decline"`) |
 //! | 22 → 410, 27 → 502, 28 → 484, 31 → 480 | RFC 3398 |
 //! | 34, 38, 41, 42, 44, 47 → 503 | RFC 3398: resources unavailable |
 //! | 55, 57, 87 → 403 | RFC 3398 |
@@ -56,7 +56,7 @@ const CAUSE_TO_STATUS: &[(u8, u16)] = &[
     (18, 408),
     (19, 480),
     (20, 480),
-    (21, 603),
+    (21, 403),
     (22, 410),
     (27, 502),
     (28, 484),
@@ -229,7 +229,11 @@ mod tests {
     fn callback_rejects_and_sdp_refusals() {
         let map = CauseMap::default();
         assert_eq!(map.status_for(Cause::USER_BUSY), 486);
-        assert_eq!(map.status_for(Cause::CALL_REJECTED), 603);
+        assert_eq!(
+            map.status_for(Cause::CALL_REJECTED),
+            403,
+            "RFC 3398; 603 is Decline"
+        );
         assert_eq!(map.status_for(cause(88)), 488);
         assert_eq!(map.status_for(cause(65)), 488);
         assert_eq!(map.status_for(cause(100)), 500);

@@ -96,6 +96,9 @@ pub enum UaCommand {
     Alert,
     /// Incoming call: refuse it with the status the cause map gives the cause.
     Reject(Cause),
+    /// Incoming call: `603 Decline` with `Reason: Q.850;cause=21` — the called user
+    /// declines (spec §3 `reject_with = "decline"`). A `Reject(21)` is `403` instead.
+    Decline,
     /// Incoming call: `200 OK` with this description (the answer to the peer's offer,
     /// or our offer when the INVITE had none).
     Answer(Box<SessionDescription>),

@@ -172,6 +172,7 @@ impl UserAgent {
         match command {
             UaCommand::Alert => self.alert(call, now),
             UaCommand::Reject(cause) => self.reject(call, cause, now),
+            UaCommand::Decline => self.decline(call, now),
             UaCommand::Answer(sdp) => self.answer(call, *sdp, now),
             UaCommand::HangUp(cause) => self.hang_up(call, cause, now),
             UaCommand::SendInfoDigit(digit) => self.send_info_digit(call, digit, now),

@@ -46,7 +46,13 @@ impl UserAgent {
             Err(error) => return self.refuse_request(&key, &request, source, error, now),
         };
         let id = self.new_call_id();
-        let trusted = self.config.trusted_cli && Some(source) == self.config.peer;
+        // Trust follows the peer's address, not its port: a gateway may send from a port
+        // other than the one it listens on (as Kamailio's trusted table matches by IP).
+        let from_peer = self
+            .config
+            .peer
+            .is_some_and(|peer| peer.ip() == source.ip());
+        let trusted = self.config.trusted_cli && from_peer;
         let offered = CallEvent::Offered {
             called: number::called(&request),
             calling: number::calling(&request, trusted),
@@ -139,10 +145,19 @@ impl UserAgent {
     }
 
     pub(super) fn reject(&mut self, id: CallId, cause: Cause, now: Instant) {
+        let code = self.config.causes.status_for(cause);
+        self.refuse_invite(id, code, cause, now);
+    }
+
+    /// `603 Decline`, cause 21.
+    pub(super) fn decline(&mut self, id: CallId, now: Instant) {
+        self.refuse_invite(id, 603, Cause::CALL_REJECTED, now);
+    }
+
+    fn refuse_invite(&mut self, id: CallId, code: u16, cause: Cause, now: Instant) {
         if !self.offered(id) {
             return;
         }
-        let code = self.config.causes.status_for(cause);
         let reason = compose::reason(cause);
         self.respond_invite(id, code, |b| b.header(&reason), now);
         self.set_phase(id, Phase::Ended);
