@@ -139,6 +139,16 @@ impl Header {
         &self.name
     }
 
+    /// The name as written in the field (`v`, `VIA`, `Via`, …).
+    pub fn name_as_written(&self) -> &[u8] {
+        let len = self
+            .raw
+            .iter()
+            .position(|&b| !super::grammar::is_token(b))
+            .unwrap_or(self.raw.len());
+        &self.raw[..len]
+    }
+
     /// The value as received, line folds included.
     pub fn value(&self) -> &Bytes {
         &self.value
