@@ -104,13 +104,18 @@ impl PartialEq for Header {
 impl Eq for Header {}
 
 impl Header {
-    /// `Name: value`, with the canonical spelling of a known name.
+    /// `Name: value`, with the canonical spelling of a known name. A CR or LF in
+    /// `value` becomes SP, so a value can never end the field early.
     pub fn new(name: HeaderName, value: &[u8]) -> Header {
         let mut raw = Vec::with_capacity(name.as_str().len() + 2 + value.len());
         raw.extend_from_slice(name.as_str().as_bytes());
         raw.extend_from_slice(b": ");
         let start = raw.len();
-        raw.extend_from_slice(trim(value));
+        raw.extend(
+            trim(value)
+                .iter()
+                .map(|&b| if b == b'\r' || b == b'\n' { b' ' } else { b }),
+        );
         let raw = Bytes::from(raw);
         let value = raw.slice(start..);
         Header {
@@ -287,6 +292,12 @@ mod tests {
         let h = Header::new(HeaderName::CallId, b"  abc@host ");
         assert_eq!(&h.raw()[..], b"Call-ID: abc@host");
         assert_eq!(&h.value()[..], b"abc@host");
+    }
+
+    #[test]
+    fn built_header_cannot_smuggle_a_line() {
+        let h = Header::new(HeaderName::Subject, b"hi\r\nVia: evil");
+        assert_eq!(&h.raw()[..], b"Subject: hi  Via: evil");
     }
 
     #[test]
