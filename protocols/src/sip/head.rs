@@ -102,7 +102,7 @@ fn too_large(limits: &Limits) -> ErrorKind {
 
 /// The index of the CR of the CRLF ending the line that starts at `from`.
 fn line_end(buf: &[u8], from: usize, limits: &Limits) -> Result<usize, ScanError> {
-    let Some(k) = buf[from..].iter().position(|&b| b == b'\r' || b == b'\n') else {
+    let Some(k) = memchr::memchr2(b'\r', b'\n', &buf[from..]) else {
         if buf.len() - from > limits.max_header_size {
             let kind = ErrorKind::HeaderTooLong {
                 limit: limits.max_header_size,
