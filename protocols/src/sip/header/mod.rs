@@ -276,15 +276,7 @@ impl Headers {
 }
 
 fn name_of<T: TypedHeader>() -> &'static str {
-    match T::NAME {
-        HeaderName::From => "From",
-        HeaderName::To => "To",
-        HeaderName::CallId => "Call-ID",
-        HeaderName::CSeq => "CSeq",
-        HeaderName::Via => "Via",
-        HeaderName::MaxForwards => "Max-Forwards",
-        _ => "required",
-    }
+    T::NAME.canonical().unwrap_or("typed")
 }
 
 impl<'a> IntoIterator for &'a Headers {

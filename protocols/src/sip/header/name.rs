@@ -137,6 +137,11 @@ impl HeaderName {
         }
     }
 
+    /// The canonical long name of a known header.
+    pub fn canonical(&self) -> Option<&'static str> {
+        KNOWN.iter().find(|k| &k.0 == self).map(|k| k.1)
+    }
+
     /// Whether `self` names the same header as `other`, ignoring case.
     pub fn matches(&self, other: &HeaderName) -> bool {
         match (self, other) {
