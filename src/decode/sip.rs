@@ -54,6 +54,7 @@ fn headers(message: &Message) -> Value {
         .map(|h| {
             json!({
                 "name": String::from_utf8_lossy(h.name_as_written()),
+                "canonical": h.name().as_str(),
                 "value": String::from_utf8_lossy(h.value()),
             })
         })
@@ -214,6 +215,7 @@ CSeq: 1 INVITE\r\nReason: Q.850;cause=16;text=\"Normal\"\r\nl: 0\r\n\r\n";
         assert_eq!(v["method"], "INVITE");
         assert_eq!(v["request_uri"]["user"], "+48601111222");
         assert_eq!(v["headers"][0]["name"], "v");
+        assert_eq!(v["headers"][0]["canonical"], "Via");
         assert_eq!(v["typed"]["via"][0]["branch"], "z9hG4bK1");
         assert_eq!(v["typed"]["via"][0]["rport"], true);
         assert_eq!(v["typed"]["from"]["display_name"], "Jan");
