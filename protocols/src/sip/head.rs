@@ -189,7 +189,11 @@ fn value_range(buf: &[u8], mut from: usize, end: usize) -> Range<usize> {
 }
 
 fn is_content_length(name: &[u8]) -> bool {
-    name.eq_ignore_ascii_case(b"Content-Length") || name.eq_ignore_ascii_case(b"l")
+    match name.len() {
+        1 => name[0] | 0x20 == b'l',
+        14 => name == b"Content-Length" || name.eq_ignore_ascii_case(b"Content-Length"),
+        _ => false,
+    }
 }
 
 fn read_content_length(

@@ -202,7 +202,8 @@ fn known_long(name: &[u8]) -> Option<HeaderName> {
     candidates
         .iter()
         .map(|&k| &KNOWN[k])
-        .find(|k| k.1.as_bytes().eq_ignore_ascii_case(name))
+        // The spelling of RFC 3261 is by far the most common: compare it exactly first.
+        .find(|k| k.1.as_bytes() == name || k.1.as_bytes().eq_ignore_ascii_case(name))
         .map(|k| k.0.clone())
 }
 
