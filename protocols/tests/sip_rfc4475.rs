@@ -293,7 +293,7 @@ fn wsinv_typed_values() {
         .find(|h| h.name().as_str() == "NewFangledHeader")
         .unwrap();
     assert_eq!(
-        &unknown.value()[..],
+        unknown.value(),
         b"newfangled value\r\n continued newfangled value"
     );
 }

@@ -36,9 +36,15 @@ impl Message {
         MessageBuilder::new(StartLine::Request(RequestLine { method, uri }))
     }
 
-    /// A response; `code` is 100–699.
+    /// A response; `code` is 100–699. A control character in `reason` (HTAB aside)
+    /// becomes SP: the Reason-Phrase grammar has none.
     pub fn response(code: u16, reason: &str) -> MessageBuilder {
-        let reason = Bytes::copy_from_slice(reason.as_bytes());
+        let printable = |b: u8| b == b'\t' || (b >= 0x20 && b != 0x7f);
+        let reason: Vec<u8> = reason
+            .bytes()
+            .map(|b| if printable(b) { b } else { b' ' })
+            .collect();
+        let reason = Bytes::from(reason);
         MessageBuilder::new(StartLine::Response(StatusLine { code, reason }))
     }
 

@@ -109,12 +109,31 @@ pub(crate) fn is_wsp(b: u8) -> bool {
     b == b' ' || b == b'\t'
 }
 
+/// A membership table for a character class: ASCII letters and digits plus `extra`.
+pub(crate) const fn class(extra: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    let mut k = 0;
+    while k < extra.len() {
+        table[extra[k] as usize] = true;
+        k += 1;
+    }
+    table
+}
+
+static TOKEN: [bool; 256] = class(b"-.!%*_+`'~");
+static WORD: [bool; 256] = class(b"-.!%*_+`'~()<>:\\\"/[]?{}");
+
 pub(crate) fn is_token(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"-.!%*_+`'~".contains(&b)
+    TOKEN[usize::from(b)]
 }
 
 pub(crate) fn is_word(b: u8) -> bool {
-    is_token(b) || b"()<>:\\\"/[]?{}".contains(&b)
+    WORD[usize::from(b)]
 }
 
 /// `value` without leading and trailing SP / HTAB.
@@ -232,7 +251,10 @@ pub(crate) fn number<'a>(i: In<'a>, max: u64, what: Expected) -> PResult<'a, u64
 
 /// Text as UTF-8; SIP's grammar is ASCII outside quoted strings and comments.
 pub(crate) fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
 }
 
 /// Splits a list value at the commas that separate its elements: not inside a

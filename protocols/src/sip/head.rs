@@ -102,7 +102,7 @@ fn too_large(limits: &Limits) -> ErrorKind {
 
 /// The index of the CR of the CRLF ending the line that starts at `from`.
 fn line_end(buf: &[u8], from: usize, limits: &Limits) -> Result<usize, ScanError> {
-    let Some(k) = buf[from..].iter().position(|&b| b == b'\r' || b == b'\n') else {
+    let Some(k) = memchr::memchr2(b'\r', b'\n', &buf[from..]) else {
         if buf.len() - from > limits.max_header_size {
             let kind = ErrorKind::HeaderTooLong {
                 limit: limits.max_header_size,
@@ -189,7 +189,11 @@ fn value_range(buf: &[u8], mut from: usize, end: usize) -> Range<usize> {
 }
 
 fn is_content_length(name: &[u8]) -> bool {
-    name.eq_ignore_ascii_case(b"Content-Length") || name.eq_ignore_ascii_case(b"l")
+    match name.len() {
+        1 => name[0] | 0x20 == b'l',
+        14 => name == b"Content-Length" || name.eq_ignore_ascii_case(b"Content-Length"),
+        _ => false,
+    }
 }
 
 fn read_content_length(

@@ -91,16 +91,16 @@ pub fn parse_stream(frame: Bytes, limits: &Limits) -> Result<Message, ParseError
 }
 
 fn parse_head(buf: &Bytes, limits: &Limits) -> Result<(Head, Headers), ParseError> {
-    let mut headers = Headers::default();
+    let mut headers = Headers::with_capacity(16);
     let head = scan_head(buf, limits, |f| {
         let name = HeaderName::known(&buf[f.name.clone()])
             .unwrap_or_else(|| HeaderName::Other(buf.slice(f.name)));
-        let offset = f.value.start;
+        let value = f.value.start - f.field.start..f.value.end - f.field.start;
         headers.push(Header::parsed(
             name,
             buf.slice(f.field),
-            buf.slice(f.value),
-            offset,
+            value,
+            f.value.start,
         ));
     });
     match head {

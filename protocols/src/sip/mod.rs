@@ -26,7 +26,8 @@
 //! * No input panics, and sizes are bounded by [`Limits`] before anything is stored.
 //! * Every error is a [`ParseError`]: the byte offset where decoding stopped and the
 //!   [`ErrorKind`] — what was expected there, or which limit or rule was broken.
-//! * `parse(serialize(m)) == m` for every parsed or built message.
+//! * `parse(serialize(m)) == m` for every parsed message, and for every built message
+//!   whose parts follow the grammar (header names are tokens, URIs parse).
 
 mod builder;
 mod error;

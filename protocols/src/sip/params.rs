@@ -14,6 +14,7 @@
 //! Names and values are kept as written (escapes and quotes included), so printing a
 //! parsed list gives back its text; lookups by name ignore ASCII case.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use nom::bytes::complete::take_while1;
@@ -24,17 +25,44 @@ use super::grammar::{self, In, PResult, expect, quoted_string, sep, sws, text, t
 /// One `name[=value]` parameter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Param {
-    pub name: String,
+    /// The name as written (common names are not allocated).
+    pub name: Cow<'static, str>,
     /// The value as written: a quoted-string keeps its quotes.
     pub value: Option<String>,
 }
 
 impl Param {
-    pub fn new(name: impl Into<String>, value: Option<&str>) -> Self {
+    pub fn new(name: &str, value: Option<&str>) -> Self {
         Param {
-            name: name.into(),
+            name: intern(name.as_bytes()),
             value: value.map(str::to_owned),
         }
+    }
+}
+
+/// Names that nearly every message carries, spelled as RFC 3261 spells them.
+const COMMON: [&str; 14] = [
+    "tag",
+    "branch",
+    "rport",
+    "received",
+    "lr",
+    "user",
+    "transport",
+    "maddr",
+    "ttl",
+    "expires",
+    "q",
+    "method",
+    "cause",
+    "text",
+];
+
+/// `name` as a string, borrowed when it is one of [`COMMON`] exactly as written.
+fn intern(name: &[u8]) -> Cow<'static, str> {
+    match COMMON.iter().find(|c| c.as_bytes() == name) {
+        Some(c) => Cow::Borrowed(c),
+        None => Cow::Owned(text(name)),
     }
 }
 
@@ -78,8 +106,11 @@ impl Params {
     }
 }
 
+static GEN_VALUE: [bool; 256] = grammar::class(b"-.!%*_+`'~[]:");
+static PARAMCHAR: [bool; 256] = grammar::class(b"[]/:&+$-_.!~*'()%");
+
 fn is_gen_value(b: u8) -> bool {
-    grammar::is_token(b) || matches!(b, b'[' | b']' | b':')
+    GEN_VALUE[usize::from(b)]
 }
 
 fn gen_value(i: In<'_>) -> PResult<'_, In<'_>> {
@@ -98,7 +129,7 @@ fn header_param(i: In<'_>) -> PResult<'_, Param> {
         return Ok((
             i,
             Param {
-                name: text(name),
+                name: intern(name),
                 value: None,
             },
         ));
@@ -108,7 +139,7 @@ fn header_param(i: In<'_>) -> PResult<'_, Param> {
     Ok((
         i,
         Param {
-            name: text(name),
+            name: intern(name),
             value: Some(text(value)),
         },
     ))
@@ -129,7 +160,7 @@ pub(crate) fn header_params(mut i: In<'_>) -> PResult<'_, Params> {
 }
 
 pub(crate) fn is_paramchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"[]/:&+$-_.!~*'()%".contains(&b)
+    PARAMCHAR[usize::from(b)]
 }
 
 /// `*( ";" uri-parameter )`, no whitespace allowed.
@@ -145,7 +176,7 @@ pub(crate) fn uri_params(mut i: In<'_>) -> PResult<'_, Params> {
             None => (rest, None),
         };
         params.push(Param {
-            name: text(name),
+            name: intern(name),
             value,
         });
         i = rest;

@@ -20,7 +20,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use nom::bytes::complete::take_while1;
 
 use super::error::{Expected, ParseError};
-use super::grammar::{In, PResult, expect, fail, number, run, text};
+use super::grammar::{In, PResult, class, expect, fail, number, run, text};
 use super::params::{Params, uri_params};
 
 /// A URI as found in a Request-URI or a header field.
@@ -160,16 +160,17 @@ pub(crate) fn uri(i: In<'_>) -> PResult<'_, Uri> {
     ))
 }
 
-fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b)
-}
+static USER: [bool; 256] = class(b"-_.!~*'()%&=+$,;?/");
+static PASSWORD: [bool; 256] = class(b"-_.!~*'()%&=+$,");
+static HOSTNAME: [bool; 256] = class(b"-._");
+static HCHAR: [bool; 256] = class(b"-_.!~*'()%[]/?:+$");
 
 fn is_user(b: u8) -> bool {
-    is_unreserved(b) || b"%&=+$,;?/".contains(&b)
+    USER[usize::from(b)]
 }
 
 fn is_password(b: u8) -> bool {
-    is_unreserved(b) || b"%&=+$,".contains(&b)
+    PASSWORD[usize::from(b)]
 }
 
 /// Checks that every `%` in `s` starts an `escaped` (`"%" HEXDIG HEXDIG`).
@@ -200,7 +201,7 @@ fn userinfo(i: In<'_>) -> PResult<'_, (Option<String>, Option<String>)> {
 }
 
 fn is_hostname(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_')
+    HOSTNAME[usize::from(b)]
 }
 
 /// `host`: `[IPv6]`, dotted IPv4, or a host name.
@@ -214,11 +215,16 @@ pub(crate) fn host(i: In<'_>) -> PResult<'_, Host> {
         };
     }
     let (rest, name) = expect(Expected::Host, take_while1(is_hostname))(i)?;
-    let name = text(name);
-    match name.parse() {
-        Ok(v4) => Ok((rest, Host::V4(v4))),
-        Err(_) => Ok((rest, Host::Name(name))),
+    // Only a name that starts and ends with a digit can be an IPv4address.
+    let digits_at_ends =
+        name.first().is_some_and(u8::is_ascii_digit) && name.last().is_some_and(u8::is_ascii_digit);
+    if let Some(v4) = digits_at_ends
+        .then(|| std::str::from_utf8(name).ok()?.parse().ok())
+        .flatten()
+    {
+        return Ok((rest, Host::V4(v4)));
     }
+    Ok((rest, Host::Name(text(name))))
 }
 
 /// `[ ":" port ]`.
@@ -233,7 +239,7 @@ pub(crate) fn port(i: In<'_>) -> PResult<'_, Option<u16>> {
 }
 
 fn is_hchar(b: u8) -> bool {
-    is_unreserved(b) || b"%[]/?:+$".contains(&b)
+    HCHAR[usize::from(b)]
 }
 
 fn uri_header(i: In<'_>) -> PResult<'_, (String, String)> {

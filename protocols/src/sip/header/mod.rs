@@ -33,6 +33,8 @@ mod supported;
 mod to;
 mod via;
 
+use std::ops::Range;
+
 use bytes::Bytes;
 
 pub use allow::Allow;
@@ -89,8 +91,9 @@ pub struct Header {
     name: HeaderName,
     /// The whole field, without its final CRLF.
     raw: Bytes,
-    /// The value: after HCOLON and its whitespace, without trailing whitespace.
-    value: Bytes,
+    /// Where the value lies in `raw`: after HCOLON and its whitespace, without
+    /// trailing whitespace.
+    value: Range<usize>,
     /// Where `value` starts in the message it was parsed from (0 when built).
     offset: usize,
 }
@@ -104,18 +107,22 @@ impl PartialEq for Header {
 impl Eq for Header {}
 
 impl Header {
-    /// `Name: value`, with the canonical spelling of a known name.
+    /// `Name: value`, with the canonical spelling of a known name. A CR or LF in
+    /// `value` becomes SP, so a value can never end the field early.
     pub fn new(name: HeaderName, value: &[u8]) -> Header {
         let mut raw = Vec::with_capacity(name.as_str().len() + 2 + value.len());
         raw.extend_from_slice(name.as_str().as_bytes());
         raw.extend_from_slice(b": ");
         let start = raw.len();
-        raw.extend_from_slice(trim(value));
-        let raw = Bytes::from(raw);
-        let value = raw.slice(start..);
+        raw.extend(
+            trim(value)
+                .iter()
+                .map(|&b| if b == b'\r' || b == b'\n' { b' ' } else { b }),
+        );
+        let value = start..raw.len();
         Header {
             name,
-            raw,
+            raw: Bytes::from(raw),
             value,
             offset: 0,
         }
@@ -126,7 +133,14 @@ impl Header {
         Header::new(T::NAME, typed.to_value().as_bytes())
     }
 
-    pub(crate) fn parsed(name: HeaderName, raw: Bytes, value: Bytes, offset: usize) -> Header {
+    /// A field received in a message: `value` is its range within `raw`, and `offset`
+    /// where that range starts in the message.
+    pub(crate) fn parsed(
+        name: HeaderName,
+        raw: Bytes,
+        value: Range<usize>,
+        offset: usize,
+    ) -> Header {
         Header {
             name,
             raw,
@@ -139,9 +153,19 @@ impl Header {
         &self.name
     }
 
+    /// The name as written in the field (`v`, `VIA`, `Via`, …).
+    pub fn name_as_written(&self) -> &[u8] {
+        let len = self
+            .raw
+            .iter()
+            .position(|&b| !super::grammar::is_token(b))
+            .unwrap_or(self.raw.len());
+        &self.raw[..len]
+    }
+
     /// The value as received, line folds included.
-    pub fn value(&self) -> &Bytes {
-        &self.value
+    pub fn value(&self) -> &[u8] {
+        &self.raw[self.value.clone()]
     }
 
     /// The whole field as received, without its final CRLF.
@@ -163,7 +187,7 @@ impl Header {
 
     /// Parses every element of this field as a `T`, calling `each` with it.
     fn elements<T: TypedHeader>(&self, mut each: impl FnMut(T)) -> Result<(), ParseError> {
-        let value = unfold(&self.value);
+        let value = unfold(self.value());
         if !T::LIST {
             return T::parse(&value).map(each).map_err(|e| e.at(self.offset));
         }
@@ -183,6 +207,10 @@ impl Header {
 pub struct Headers(Vec<Header>);
 
 impl Headers {
+    pub fn with_capacity(capacity: usize) -> Headers {
+        Headers(Vec::with_capacity(capacity))
+    }
+
     pub fn iter(&self) -> std::slice::Iter<'_, Header> {
         self.0.iter()
     }
@@ -248,15 +276,7 @@ impl Headers {
 }
 
 fn name_of<T: TypedHeader>() -> &'static str {
-    match T::NAME {
-        HeaderName::From => "From",
-        HeaderName::To => "To",
-        HeaderName::CallId => "Call-ID",
-        HeaderName::CSeq => "CSeq",
-        HeaderName::Via => "Via",
-        HeaderName::MaxForwards => "Max-Forwards",
-        _ => "required",
-    }
+    T::NAME.canonical().unwrap_or("typed")
 }
 
 impl<'a> IntoIterator for &'a Headers {
@@ -276,7 +296,13 @@ mod tests {
     fn built_header_has_canonical_name_and_trimmed_value() {
         let h = Header::new(HeaderName::CallId, b"  abc@host ");
         assert_eq!(&h.raw()[..], b"Call-ID: abc@host");
-        assert_eq!(&h.value()[..], b"abc@host");
+        assert_eq!(h.value(), b"abc@host");
+    }
+
+    #[test]
+    fn built_header_cannot_smuggle_a_line() {
+        let h = Header::new(HeaderName::Subject, b"hi\r\nVia: evil");
+        assert_eq!(&h.raw()[..], b"Subject: hi  Via: evil");
     }
 
     #[test]

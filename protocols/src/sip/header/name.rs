@@ -121,10 +121,7 @@ impl HeaderName {
             let c = c.to_ascii_lowercase();
             return KNOWN.iter().find(|k| k.2 == c).map(|k| k.0.clone());
         }
-        KNOWN
-            .iter()
-            .find(|k| k.1.len() == name.len() && k.1.as_bytes().eq_ignore_ascii_case(name))
-            .map(|k| k.0.clone())
+        known_long(name)
     }
 
     /// The header called `name`; unknown names are kept as written.
@@ -140,6 +137,11 @@ impl HeaderName {
         }
     }
 
+    /// The canonical long name of a known header.
+    pub fn canonical(&self) -> Option<&'static str> {
+        KNOWN.iter().find(|k| &k.0 == self).map(|k| k.1)
+    }
+
     /// Whether `self` names the same header as `other`, ignoring case.
     pub fn matches(&self, other: &HeaderName) -> bool {
         match (self, other) {
@@ -147,6 +149,62 @@ impl HeaderName {
             (a, b) => a == b,
         }
     }
+}
+
+/// The long form called `name`: the candidates of its length and first letter (indices
+/// into [`KNOWN`], which `every_known_long_name_is_found` keeps honest), then a compare.
+fn known_long(name: &[u8]) -> Option<HeaderName> {
+    let candidates: &[usize] = match (name.len(), name.first()?.to_ascii_lowercase()) {
+        (2, b't') => &[41],
+        (3, b'v') => &[43],
+        (4, b'c') => &[11],
+        (4, b'd') => &[12],
+        (4, b'f') => &[15],
+        (4, b'r') => &[26, 36],
+        (5, b'a') => &[2],
+        (5, b'e') => &[13],
+        (5, b'r') => &[35],
+        (6, b'a') => &[0],
+        (6, b'm') => &[19],
+        (6, b'r') => &[27],
+        (6, b's') => &[37],
+        (7, b'c') => &[5, 6],
+        (7, b'e') => &[14],
+        (7, b'p') => &[22],
+        (7, b'r') => &[33],
+        (7, b's') => &[39],
+        (7, b'w') => &[44],
+        (8, b'i') => &[16],
+        (8, b'r') => &[29],
+        (9, b's') => &[40],
+        (10, b'u') => &[42],
+        (11, b'r') => &[30, 34],
+        (12, b'a') => &[3],
+        (12, b'c') => &[10],
+        (12, b'm') => &[18],
+        (12, b'r') => &[28],
+        (13, b'a') => &[4],
+        (13, b'i') => &[17],
+        (13, b'p') => &[25],
+        (14, b'a') => &[1],
+        (14, b'c') => &[9],
+        (14, b'r') => &[31],
+        (15, b's') => &[38],
+        (16, b'c') => &[8],
+        (16, b'w') => &[45],
+        (18, b'p') => &[23],
+        (19, b'c') => &[7],
+        (19, b'p') => &[20, 24],
+        (19, b'r') => &[32],
+        (20, b'p') => &[21],
+        _ => &[],
+    };
+    candidates
+        .iter()
+        .map(|&k| &KNOWN[k])
+        // The spelling of RFC 3261 is by far the most common: compare it exactly first.
+        .find(|k| k.1.as_bytes() == name || k.1.as_bytes().eq_ignore_ascii_case(name))
+        .map(|k| k.0.clone())
 }
 
 impl fmt::Display for HeaderName {
@@ -178,6 +236,21 @@ mod tests {
         for (name, want) in pairs {
             assert_eq!(HeaderName::from_bytes(name), want);
         }
+    }
+
+    #[test]
+    fn every_known_long_name_is_found() {
+        for (name, long, compact) in &KNOWN {
+            assert_eq!(HeaderName::known(long.as_bytes()).as_ref(), Some(name));
+            assert_eq!(
+                HeaderName::known(long.to_uppercase().as_bytes()).as_ref(),
+                Some(name)
+            );
+            if *compact != 0 {
+                assert_eq!(HeaderName::known(&[*compact]).as_ref(), Some(name));
+            }
+        }
+        assert_eq!(HeaderName::known(b"Vias"), None);
     }
 
     #[test]

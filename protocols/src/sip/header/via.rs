@@ -10,6 +10,7 @@
 //! response-port     =  "rport" [EQUAL 1*DIGIT]          ; RFC 3581
 //! ```
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use crate::sip::error::{Expected, ParseError};
@@ -64,9 +65,9 @@ impl Transport {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Via {
     /// `SIP` in practice.
-    pub protocol: String,
+    pub protocol: Cow<'static, str>,
     /// `2.0` in practice.
-    pub version: String,
+    pub version: Cow<'static, str>,
     pub transport: Transport,
     pub host: Host,
     pub port: Option<u16>,
@@ -79,8 +80,8 @@ impl Via {
         let mut params = Params::default();
         params.push("branch", Some(branch));
         Via {
-            protocol: "SIP".into(),
-            version: "2.0".into(),
+            protocol: Cow::Borrowed("SIP"),
+            version: Cow::Borrowed("2.0"),
             transport,
             host,
             port,
@@ -100,6 +101,15 @@ impl Via {
     pub fn rport(&self) -> Option<Option<u16>> {
         let value = self.params.get("rport")?;
         Some(value.and_then(|v| v.parse().ok()))
+    }
+}
+
+/// `written` as a string, borrowed from `usual` when it is exactly that.
+fn known_or(written: &[u8], usual: &'static str) -> Cow<'static, str> {
+    if written == usual.as_bytes() {
+        Cow::Borrowed(usual)
+    } else {
+        Cow::Owned(text(written))
     }
 }
 
@@ -129,8 +139,8 @@ fn via_parm(i: In<'_>) -> PResult<'_, Via> {
     let (i, (host, port)) = sent_by(i)?;
     let (i, params) = header_params(i)?;
     let via = Via {
-        protocol: text(name),
-        version: text(version),
+        protocol: known_or(name, "SIP"),
+        version: known_or(version, "2.0"),
         transport: Transport::from_token(transport),
         host,
         port,
