@@ -13,7 +13,8 @@ use protocols::sip::ua::{CallId, UaConfig, UaEvent, UserAgent};
 
 pub const NODE: &str = "127.0.0.1:5060";
 pub const OPERATOR: &str = "127.0.0.1:5070";
-pub const STRANGER: &str = "127.0.0.1:5090";
+/// Another host: trust is by address, so a stranger must not share the peer's IP.
+pub const STRANGER: &str = "127.0.0.9:5090";
 
 pub fn addr(s: &str) -> SocketAddr {
     s.parse().unwrap()
