@@ -15,6 +15,7 @@ use std::time::Duration;
 use actix::prelude::*;
 use anyhow::{Context as _, bail};
 use drivers::media::{MediaClock, MediaCounters};
+use drivers::sip::{METHODS, SipCounters};
 use drivers::trunk::{TrunkHandle, TrunkId, TrunkStatus};
 use engine::cdr::writer::CdrWriter;
 use engine::coordinator::{ActiveSessions, Coordinator, Drain, Reload};
@@ -73,10 +74,14 @@ async fn node(config: Arc<config::Config>, path: PathBuf) -> anyhow::Result<()> 
         readiness: readiness.clone(),
     }
     .start();
-    let handles: Vec<TrunkHandle> =
-        trunks::start(&config, &coordinator, status.recipient(), &counters)
-            .await
-            .context("starting trunks")?;
+    let started = trunks::start(&config, &coordinator, status.recipient())
+        .await
+        .context("starting trunks")?;
+    let sip_counters: Vec<(String, Arc<SipCounters>)> = started
+        .iter()
+        .filter_map(|t| t.sip.clone().map(|c| (t.handle.name.clone(), c)))
+        .collect();
+    let handles: Vec<TrunkHandle> = started.into_iter().map(|t| t.handle).collect();
     if handles.len() != config.trunks.len() {
         bail!(
             "{} trunks configured, {} started",
@@ -93,7 +98,7 @@ async fn node(config: Arc<config::Config>, path: PathBuf) -> anyhow::Result<()> 
         media_timeout: MEDIA_TIMEOUT,
     };
     context.run(Coordinator::new(env, writer, spent));
-    tokio::spawn(count_rtp(counters));
+    tokio::spawn(count_media(counters, sip_counters));
     tracing::info!(node = %config.node.name, trunks = config.trunks.len(), "callbackd running");
 
     let mut terminate = signal(SignalKind::terminate())?;
@@ -138,29 +143,48 @@ async fn reload(path: &Path, coordinator: &Addr<Coordinator>) {
     }
 }
 
-/// Moves the media path's packet counts into the RTP metric once a second.
-async fn count_rtp(counters: Arc<MediaCounters>) {
+/// Copies the media path's and the SIP trunks' counts into the metrics once a second.
+async fn count_media(rtp: Arc<MediaCounters>, sip: Vec<(String, Arc<SipCounters>)>) {
     use std::sync::atomic::Ordering;
     let m = engine::metrics::metrics();
-    let (mut last_in, mut last_out, mut last_bad) = (0, 0, 0);
+    let mut last: std::collections::HashMap<(String, &str, &str), u64> = Default::default();
+    let mut bump = |key: (String, &'static str, &'static str), now: u64| {
+        let before = last.insert(key.clone(), now).unwrap_or(0);
+        now.saturating_sub(before)
+    };
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     loop {
         tick.tick().await;
-        let (now_in, now_out) = (
-            counters.packets_in.load(Ordering::Relaxed),
-            counters.packets_out.load(Ordering::Relaxed),
+        for (direction, counter) in [("in", &rtp.packets_in), ("out", &rtp.packets_out)] {
+            let delta = bump(
+                ("rtp".into(), direction, ""),
+                counter.load(Ordering::Relaxed),
+            );
+            m.rtp_packets.with_label_values(&[direction]).inc_by(delta);
+        }
+        let bad = bump(
+            ("rtp".into(), "malformed", ""),
+            rtp.malformed.load(Ordering::Relaxed),
         );
-        let bad = counters.malformed.load(Ordering::Relaxed);
-        m.rtp_packets
-            .with_label_values(&["in"])
-            .inc_by(now_in - last_in);
-        m.rtp_packets
-            .with_label_values(&["out"])
-            .inc_by(now_out - last_out);
-        m.parse_errors
-            .with_label_values(&["rtp"])
-            .inc_by(bad - last_bad);
-        (last_in, last_out, last_bad) = (now_in, now_out, bad);
+        m.parse_errors.with_label_values(&["rtp"]).inc_by(bad);
+        for (trunk, counters) in &sip {
+            for (d, direction) in ["in", "out"].into_iter().enumerate() {
+                for (i, method) in METHODS.iter().enumerate() {
+                    let now = counters.messages[d][i].load(Ordering::Relaxed);
+                    let delta = bump((trunk.clone(), direction, method), now);
+                    if delta > 0 || now == 0 {
+                        m.sip_messages
+                            .with_label_values(&[trunk, direction, method])
+                            .inc_by(delta);
+                    }
+                }
+            }
+            let bad = bump(
+                (trunk.clone(), "malformed", ""),
+                counters.malformed.load(Ordering::Relaxed),
+            );
+            m.parse_errors.with_label_values(&["sip"]).inc_by(bad);
+        }
     }
 }
 

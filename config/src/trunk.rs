@@ -2,7 +2,9 @@
 //!
 //! One flat serde table holds the keys of every kind; the conversion checks that each
 //! kind has its own keys (`listen` for sip, `port` for isdn, `device` for gsm) and none
-//! of the others'. Defaults: sip `transport = "udp"`, `rtp_ports = "20000-20999"`;
+//! of the others'. Defaults: sip `transport = "udp"`, `rtp_ports = "20000-20999"`,
+//! `keepalive = "30s"` (OPTIONS to the peer; `"0s"` turns it off — not in the spec's
+//! table: an operator needs it off for peers that do not answer OPTIONS);
 //! isdn `side = "te"`; gsm `baud = 115200`, `model = "generic"`, no `audio_device`; every
 //! kind `reject_mode = "reject"`, `analog = false`, `number_format = "e164"`, and
 //! `reject_with` taken from `[callback]` when the trunk does not override it.
@@ -117,6 +119,7 @@ pub(crate) struct RawTrunk {
     pub transport: Option<Transport>,
     pub peer: Option<String>,
     rtp_ports: Option<String>,
+    keepalive: Option<String>,
     // isdn
     port: Option<u32>,
     side: Option<Side>,
@@ -151,7 +154,13 @@ pub struct SipLink {
     /// Where calls are sent, and the only address whose CLI may be trusted.
     pub peer: Option<SocketAddr>,
     pub rtp_ports: PortRange,
+    /// The OPTIONS interval towards the peer that tells whether the trunk is up; `None`
+    /// (`keepalive = "0s"`) sends none and counts the trunk up once its socket is bound.
+    pub keepalive: Option<Duration>,
 }
+
+/// `keepalive` when the file does not say.
+const DEFAULT_KEEPALIVE: &str = "30s";
 
 /// An ISDN trunk's mISDN port.
 #[derive(Debug, Clone, PartialEq)]
@@ -207,13 +216,14 @@ impl Trunk {
 
 impl RawTrunk {
     /// The kind-specific keys present, with the kind each belongs to.
-    fn kind_keys(&self) -> [(&'static str, bool, TrunkKind); 10] {
+    fn kind_keys(&self) -> [(&'static str, bool, TrunkKind); 11] {
         use TrunkKind::{Gsm, Isdn, Sip};
         [
             ("listen", self.listen.is_some(), Sip),
             ("transport", self.transport.is_some(), Sip),
             ("peer", self.peer.is_some(), Sip),
             ("rtp_ports", self.rtp_ports.is_some(), Sip),
+            ("keepalive", self.keepalive.is_some(), Sip),
             ("port", self.port.is_some(), Isdn),
             ("side", self.side.is_some(), Isdn),
             ("device", self.device.is_some(), Gsm),
@@ -244,11 +254,15 @@ impl RawTrunk {
         let rtp_ports = issues.check("rtp_ports", rtp_ports, |s| {
             s.parse::<PortRange>()?.for_rtp()
         });
+        let keepalive = self.keepalive.as_deref().unwrap_or(DEFAULT_KEEPALIVE);
+        let keepalive = issues.check("keepalive", keepalive, parse_duration);
+        let keepalive = keepalive.map(|d| Some(d).filter(|d| !d.is_zero()));
         Some(Link::Sip(SipLink {
             listen: listen?,
             transport: self.transport.unwrap_or(Transport::Udp),
             peer: peer?,
             rtp_ports: rtp_ports?,
+            keepalive: keepalive?,
         }))
     }
 

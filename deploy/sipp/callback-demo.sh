@@ -23,17 +23,19 @@ ln -s /usr/share/sip-tester "$work/pcap"
 cd "$work"
 
 echo "== the far end (extension 102) waits on 127.0.0.1:5080"
-sipp -sf "$here/far-end.xml" -i 127.0.0.1 -p 5080 -mp 17000 -m 1 -bg -trace_err >/dev/null
+sipp -sf "$here/far-end.xml" -i 127.0.0.1 -p 5080 -mp 17000 -m 1 -aa -trace_err -timeout 90s \
+    > far-end.out 2>&1 &
 echo "== the mobile waits for the callback on 127.0.0.1:5070"
-sipp -sf "$here/mobile.xml" -i 127.0.0.1 -p 5070 -mp 16000 -m 1 -trace_err -timeout 60s \
+sipp -sf "$here/mobile.xml" -i 127.0.0.1 -p 5070 -mp 16000 -m 1 -aa -trace_err -timeout 60s \
     > mobile.out 2>&1 &
 mobile=$!
 sleep 0.5
 echo "== the mobile calls the trigger number (it rings twice, then busy)"
 sipp "$node" -sf "$here/trigger.xml" -s 48225551000 -key mobile +48601111222 \
-    -i 127.0.0.1 -p 5072 -m 1 -timeout 20s -trace_err >/dev/null
+    -i 127.0.0.1 -p 5072 -m 1 -timeout 20s -trace_err > trigger.out 2>&1 \
+    || { echo "the trigger call failed:"; cat trigger.out; exit 1; }
 echo "== waiting for the callback, the dialling and the call"
-wait "$mobile"
+wait "$mobile" || { echo "the mobile's call failed:"; tail -n 30 mobile.out; cat ./*errors.log 2>/dev/null; exit 1; }
 sleep 1
 echo "== CDR"
 "$bin" cdr --db "$db" --format json | tail -n 1

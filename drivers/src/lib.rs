@@ -8,5 +8,6 @@
 //! Dependency direction: `protocols` ← `drivers` ← `engine`.
 
 pub mod media;
+pub mod sip;
 pub mod trunk;
 pub mod unavailable;

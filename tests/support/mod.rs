@@ -100,6 +100,7 @@ listen = "127.0.0.1:{operator}"
 peer = "127.0.0.1:{mobile}"
 trusted_cli = true
 rtp_ports = "{rtp_low}-{split_m1}"
+keepalive = "0s"
 
 [[trunk]]
 name = "pbx"
@@ -108,6 +109,7 @@ listen = "127.0.0.1:{pbx}"
 peer = "127.0.0.1:{far}"
 trusted_cli = true
 rtp_ports = "{split}-{rtp_high}"
+keepalive = "0s"
 
 [[trunk]]
 name = "pstn"
@@ -116,6 +118,7 @@ listen = "127.0.0.1:{pstn}"
 peer = "127.0.0.1:{far}"
 trusted_cli = true
 rtp_ports = "{split}-{rtp_high}"
+keepalive = "0s"
 
 [[trunk]]
 name = "untrusted"
