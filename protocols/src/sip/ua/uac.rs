@@ -363,10 +363,7 @@ impl UserAgent {
         } else {
             (HeaderName::WwwAuthenticate, HeaderName::Authorization)
         };
-        let values = response
-            .headers()
-            .named(&challenge_name)
-            .map(|h| &h.value()[..]);
+        let values = response.headers().named(&challenge_name).map(|h| h.value());
         let Some(challenge) = digest::first_supported(values) else {
             return false;
         };
