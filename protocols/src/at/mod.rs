@@ -10,11 +10,13 @@
 
 pub mod command;
 pub mod framer;
+pub mod machine;
 pub mod profile;
 pub mod result;
 
 pub use command::{Command, CommandError};
 pub use framer::{Frame, FrameError, LineFramer};
+pub use machine::{InputError, Modem, ModemConfig, ModemEvent, Rejected};
 
 pub use profile::{Progress, Vendor};
 pub use result::{Class, ParseError, Response, classify};
