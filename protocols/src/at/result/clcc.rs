@@ -68,8 +68,10 @@ pub struct Clcc {
     pub stat: CallStat,
     pub mode: u8,
     pub multiparty: bool,
-    /// `<number>` and `<type>` when present.
-    pub number: Option<(String, Option<u8>)>,
+    /// `<number>`, when listed.
+    pub number: Option<String>,
+    /// `<type>`; only with a number, and possibly empty.
+    pub number_type: Option<u8>,
     /// `<alpha>,<priority>,<CLI validity>` as received.
     pub rest: Vec<String>,
 }
@@ -115,16 +117,21 @@ impl Clcc {
             stat: CallStat::from_value(stat)?,
             mode,
             multiparty: flag(mpty)?,
-            number: number.map(|(n, t)| (n.to_owned(), t)),
+            number: number.map(|(n, _)| n.to_owned()),
+            number_type: number.and_then(|(_, t)| t),
             rest,
         })
     }
 
     /// The other party's number, when listed.
     pub fn party(&self) -> Option<PartyNumber> {
-        let (number, number_type) = self.number.as_ref()?;
+        let number = self.number.as_ref()?;
         let validity = self.rest.get(2).and_then(|v| v.parse().ok());
-        Some(super::clip::party_number(number, *number_type, validity))
+        Some(super::clip::party_number(
+            number,
+            self.number_type,
+            validity,
+        ))
     }
 }
 
@@ -142,12 +149,9 @@ impl fmt::Display for Clcc {
             self.mode,
             u8::from(self.multiparty)
         )?;
-        if let Some((number, number_type)) = &self.number {
-            write!(
-                f,
-                ",\"{number}\",{}",
-                super::field::opt_display(*number_type)
-            )?;
+        if let Some(number) = &self.number {
+            let number_type = super::field::opt_display(self.number_type);
+            write!(f, ",\"{number}\",{number_type}")?;
         }
         write_raw(f, &self.rest)
     }
