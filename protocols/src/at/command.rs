@@ -103,7 +103,7 @@ impl Command {
     /// Reads a command line as printed in a transcript.
     pub fn parse(line: &str) -> Result<Command, CommandError> {
         let line = line.trim_end_matches(['\r', '\n']);
-        let has_prefix = line.len() >= 2 && line[..2].eq_ignore_ascii_case("AT");
+        let has_prefix = starts_with_ignore_case(line, "AT");
         if !has_prefix || line.chars().any(|c| c.is_control()) {
             return Err(CommandError::NotACommand(line.to_owned()));
         }
@@ -143,6 +143,13 @@ impl Command {
     pub fn may_end_with_call_status(&self) -> bool {
         matches!(self, Command::Dial { .. } | Command::Answer)
     }
+}
+
+/// Whether `line` opens with the ASCII `prefix`, in any case (safe on any UTF-8).
+fn starts_with_ignore_case(line: &str, prefix: &str) -> bool {
+    line.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
 fn is_dial_digit(c: char) -> bool {
@@ -276,6 +283,13 @@ mod tests {
         assert!(Command::parse("RING").is_err());
         assert!(Command::parse("A").is_err());
         assert!(Command::parse("AT\u{1}").is_err());
+        assert!(Command::parse("A\u{fffd}").is_err());
+        assert_eq!(
+            Command::parse("ATD\u{fffd};"),
+            Ok(Command::Other {
+                line: "ATD\u{fffd};".into()
+            })
+        );
     }
 
     #[test]
