@@ -267,6 +267,7 @@ transcripts! {
     simcom_outgoing_dtmf_remote_hangup => "simcom_outgoing_dtmf_remote_hangup.txt",
     simcom_busy => "simcom_busy.txt",
     simcom_urc_interleaved => "simcom_urc_interleaved.txt",
+    simcom_rejected_ceer => "simcom_rejected_ceer.txt",
     quectel_incoming_ignored => "quectel_incoming_ignored.txt",
     quectel_outgoing_dtmf => "quectel_outgoing_dtmf.txt",
     huawei_outgoing => "huawei_outgoing.txt",

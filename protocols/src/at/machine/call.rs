@@ -25,6 +25,8 @@ pub(super) enum Call {
     Active(Active),
     /// We asked the modem to hang up; the call ends when it confirms.
     Clearing(Clearing),
+    /// The outgoing call ended without a cause: `AT+CEER` is asked for one.
+    Ending(Ending),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +61,12 @@ pub(super) struct Active {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Clearing {
     cause: Cause,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Ending {
+    /// The cause reported when `AT+CEER` names none.
+    fallback: Cause,
 }
 
 /// The cause a call-status final (`NO CARRIER`, `BUSY`, …) or a failed `ATD` stands for.
@@ -124,7 +132,8 @@ impl<I: Copy + Ord + Add<Duration, Output = I>> Modem<I> {
     fn hang_up(&mut self, cause: Cause) -> Result<(), Rejected> {
         match self.call {
             Call::Idle => Err(Rejected::NoCall),
-            Call::Clearing(_) => Ok(()),
+            // The call is over already; its release is on its way.
+            Call::Clearing(_) | Call::Ending(_) => Ok(()),
             Call::Ringing(_) | Call::Dialling(_) | Call::Active(_) => {
                 self.enqueue(Command::HangUp)?;
                 self.stop_call_timers();
@@ -160,6 +169,7 @@ impl<I: Copy + Ord + Add<Duration, Output = I>> Modem<I> {
             }
             Command::HangUp | Command::OnHook => self.finish_clearing(),
             Command::ListCalls => self.on_call_list(&result, &info, now),
+            Command::ExtendedError => self.on_extended_error(&info),
             _ => {}
         }
     }
@@ -208,6 +218,27 @@ impl<I: Copy + Ord + Add<Duration, Output = I>> Modem<I> {
         }
     }
 
+    /// The outgoing call is gone without a cause: ask `AT+CEER` before releasing it.
+    fn ask_release_cause(&mut self, fallback: Cause) {
+        self.stop_call_timers();
+        if self.enqueue(Command::ExtendedError).is_ok() {
+            self.call = Call::Ending(Ending { fallback });
+        } else {
+            self.release(fallback);
+        }
+    }
+
+    fn on_extended_error(&mut self, info: &[Response]) {
+        let Call::Ending(Ending { fallback }) = self.call else {
+            return;
+        };
+        let reported = info.iter().find_map(|r| match r {
+            Response::Ceer(ceer) => ceer.cause(),
+            _ => None,
+        });
+        self.release(reported.unwrap_or(fallback));
+    }
+
     fn finish_clearing(&mut self) {
         if let Call::Clearing(Clearing { cause }) = self.call {
             self.release(cause);
@@ -241,7 +272,7 @@ impl<I: Copy + Ord + Add<Duration, Output = I>> Modem<I> {
                     .find(|c| c.direction == Direction::MobileOriginated)
                 {
                     Some(c) => self.on_outgoing_stat(c.id, c.stat),
-                    None if d.accepted => self.release(Cause::NORMAL_CLEARING),
+                    None if d.accepted => self.ask_release_cause(Cause::NORMAL_CLEARING),
                     None => {}
                 }
                 self.keep_polling(now);
@@ -359,8 +390,12 @@ impl<I: Copy + Ord + Add<Duration, Output = I>> Modem<I> {
     fn on_call_ended_report(&mut self, result: &FinalResult) {
         match self.call {
             Call::Ringing(_) => self.release(Cause::NORMAL_CLEARING),
+            // SIMCom and Quectel say NO CARRIER for a refused call too: ask why.
+            Call::Dialling(_) if *result == FinalResult::NoCarrier => {
+                self.ask_release_cause(Cause::NORMAL_CLEARING)
+            }
             Call::Dialling(_) | Call::Active(_) => self.release(cause_of(result)),
-            Call::Idle | Call::Clearing(_) => {}
+            Call::Idle | Call::Clearing(_) | Call::Ending(_) => {}
         }
     }
 

@@ -36,8 +36,10 @@
 //!
 //! Outgoing: `ATD<number>;`; progress from `+CLCC` polling every
 //! [`ModemConfig::poll_interval`] (stat 2 → Proceeding, 3 → Alerting, 0 → Answered) or
-//! from Huawei `^ORIG` / `^CONF` / `^CONN` / `^CEND`; `BUSY` → 17, `NO ANSWER` → 19,
-//! `NO CARRIER` → 16, `NO DIALTONE` → 38, `ERROR` → 41.
+//! from Huawei `^ORIG` / `^CONF` / `^CONN` / `^CEND` (its `<cc_cause>`); `BUSY` → 17,
+//! `NO ANSWER` → 19, `NO DIALTONE` → 38, `ERROR` → 41. When the call ends before answer
+//! with only `NO CARRIER`, or silently drops out of the `+CLCC` list, `AT+CEER` is asked
+//! for the cause (16 when it names none). After answer, `NO CARRIER` is 16.
 
 mod call;
 mod timer;
