@@ -4,10 +4,12 @@
 //! The dashboard must import anywhere: a `datasource` variable of type `datasource`, and
 //! every panel and query on `${datasource}`. Its queries may name only the spec's metrics
 //! (a histogram through `_bucket`, `_sum`, `_count`), filter and group only by labels those
-//! metrics have, and together show every one of them. Finally every query, with the
-//! template variables replaced by sample values, is written as a recording rule and
-//! `promtool check rules` parses it. Without `promtool` on the PATH (or `PROMTOOL`) that
-//! test fails: it never skips.
+//! metrics have (and the spec's values of the bounded ones), and together show every one
+//! of them. Finally every query, with the template variables replaced by sample values,
+//! is written as a recording rule: `promtool check rules` parses it with Prometheus's own
+//! PromQL parser, and `promtool test rules` evaluates it over series shaped like the
+//! node's and requires a result from each. Without `promtool` on the PATH (or `PROMTOOL`)
+//! those tests fail: they never skip.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -380,10 +382,12 @@ fn substitute(place: &str, expr: &str) -> String {
     out
 }
 
-fn promtool_check_rules(file: &Path) {
+/// Runs `promtool <args> <file>` and fails with promtool's output, then `context`, unless
+/// it exits 0.
+fn promtool(args: &[&str], file: &Path, context: &str) {
     let tool = std::env::var_os("PROMTOOL").unwrap_or_else(|| "promtool".into());
     let output = Command::new(&tool)
-        .args(["check", "rules"])
+        .args(args)
         .arg(file)
         .output()
         .unwrap_or_else(|e| {
@@ -394,12 +398,79 @@ fn promtool_check_rules(file: &Path) {
         });
     assert!(
         output.status.success(),
-        "promtool check rules {} exited with {}:\n{}{}",
+        "promtool {} {} exited with {}:\n{}{}{context}",
+        args.join(" "),
         file.display(),
         output.status,
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr),
     );
+}
+
+/// Writes every query of the dashboard, variables substituted, as the recording rule
+/// `dashboard:query_<n>` into `dir/dashboard_rules.yml`; returns the file and, for each
+/// rule, its name and where the query is.
+fn write_recording_rules(dashboard: &Value, dir: &Path) -> (PathBuf, Vec<(String, String)>) {
+    let mut rules = String::from("groups:\n  - name: callbackd_dashboard\n    rules:\n");
+    let mut records = Vec::new();
+    for (n, query) in queries(dashboard).iter().enumerate() {
+        let expr = substitute(&query.place, &query.expr);
+        let record = format!("dashboard:query_{n}");
+        rules.push_str(&format!(
+            "      # {}\n      - record: {record}\n        expr: {}\n",
+            query.place.replace('\n', " "),
+            serde_json::to_string(&expr).expect("a JSON string is a YAML string"),
+        ));
+        records.push((record, query.place.clone()));
+    }
+    let file = dir.join("dashboard_rules.yml");
+    std::fs::write(&file, rules).expect("write the rules file");
+    (file, records)
+}
+
+/// Ten minutes of once-a-minute samples for every series the spec's metrics can have on
+/// one node: every value of each bounded label, `operator`, `PLN` and `INVITE` for the
+/// others; a histogram as three buckets, `_sum` and `_count`.
+fn spec_shaped_series() -> Vec<(String, &'static str)> {
+    let mut out = Vec::new();
+    for &(metric, kind, labels) in METRICS {
+        let mut label_sets = vec![String::from(
+            r#"job="callbackd", instance="127.0.0.1:9464""#,
+        )];
+        for &label in labels {
+            let values = LABEL_VALUES.iter().find(|(l, _)| *l == label).map_or_else(
+                || match label {
+                    "trunk" => &["operator"][..],
+                    "currency" => &["PLN"][..],
+                    "method" => &["INVITE"][..],
+                    other => panic!("no sample value for label {other}"),
+                },
+                |(_, values)| values,
+            );
+            label_sets = label_sets
+                .iter()
+                .flat_map(|set| {
+                    values
+                        .iter()
+                        .map(move |v| format!(r#"{set}, {label}="{v}""#))
+                })
+                .collect();
+        }
+        for set in label_sets {
+            match kind {
+                Kind::Counter => out.push((format!("{metric}{{{set}}}"), "0+1x10")),
+                Kind::Gauge => out.push((format!("{metric}{{{set}}}"), "1x10")),
+                Kind::Histogram => {
+                    for (le, values) in [("0.1", "0+1x10"), ("1", "0+2x10"), ("+Inf", "0+3x10")] {
+                        out.push((format!(r#"{metric}_bucket{{{set}, le="{le}"}}"#), values));
+                    }
+                    out.push((format!("{metric}_sum{{{set}}}"), "0+1x10"));
+                    out.push((format!("{metric}_count{{{set}}}"), "0+3x10"));
+                }
+            }
+        }
+    }
+    out
 }
 
 fn scratch_dir(name: &str) -> PathBuf {
@@ -599,9 +670,45 @@ fn promql_parses_with_promtool() {
             serde_json::to_string(&expr).expect("a JSON string is a YAML string"),
         ));
     }
-    let file = scratch_dir("grafana_dashboard").join("dashboard_rules.yml");
-    std::fs::write(&file, rules).expect("write the rules file");
-    promtool_check_rules(&file);
+    let (file, _) = write_recording_rules(&dashboard, &scratch_dir("dashboard_parse"));
+    promtool(&["check", "rules"], &file, "");
+}
+
+/// Every query returns something from series shaped like the node's: a histogram
+/// quantile that lost its `le`, a division whose sides never match, a matcher on a value
+/// no series has would all leave a panel empty. Each query is recorded and
+/// `absent(record)` must be empty after ten minutes.
+#[test]
+fn every_query_returns_data_from_spec_shaped_series() {
+    let dashboard = dashboard();
+    let dir = scratch_dir("dashboard_data");
+    let (rules, records) = write_recording_rules(&dashboard, &dir);
+    let mut test = format!(
+        "rule_files:\n  - {}\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n",
+        rules
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("a file name"),
+    );
+    for (series, values) in spec_shaped_series() {
+        test.push_str(&format!(
+            "      - series: {}\n        values: '{values}'\n",
+            serde_json::to_string(&series).expect("a JSON string"),
+        ));
+    }
+    test.push_str("    promql_expr_test:\n");
+    for (record, place) in &records {
+        test.push_str(&format!(
+            "      # {place}\n      - expr: absent({record})\n        eval_time: 10m\n        exp_samples: []\n"
+        ));
+    }
+    let file = dir.join("dashboard_test.yml");
+    std::fs::write(&file, test).expect("write the test file");
+    let context: String = records
+        .iter()
+        .map(|(record, place)| format!("{record} is {place}\n"))
+        .collect();
+    promtool(&["test", "rules"], &file, &context);
 }
 
 #[test]
