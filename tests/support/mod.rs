@@ -27,7 +27,9 @@ pub struct Ports {
 impl Ports {
     /// A block of 100 ports for test number `n` (each test file picks its own n).
     pub fn block(n: u16) -> Ports {
-        Ports { base: 30000 + n * 200 }
+        Ports {
+            base: 30000 + n * 200,
+        }
     }
     pub fn operator(&self) -> u16 {
         self.base
@@ -68,10 +70,46 @@ impl Ports {
     }
 }
 
+/// What a test changes in the configuration.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    /// The `[callback]` table's lines.
+    pub callback: String,
+    /// The mobile's transit flag (TrEn).
+    pub transit: bool,
+}
+
+impl Default for Setup {
+    fn default() -> Setup {
+        Setup {
+            callback: CALLBACK.into(),
+            transit: true,
+        }
+    }
+}
+
+impl Setup {
+    /// The default timers plus `line` (a key not in [`CALLBACK`]), or with a default
+    /// replaced when `line` sets one of its keys.
+    pub fn with(mut self, line: &str) -> Setup {
+        let key = line.split('=').next().unwrap().trim();
+        let kept: Vec<&str> = self
+            .callback
+            .lines()
+            .filter(|l| !l.starts_with(&format!("{key} ")))
+            .collect();
+        self.callback = format!("{}\n{line}", kept.join("\n"));
+        self
+    }
+}
+
+/// Timers shortened so a whole callback takes seconds.
+pub const CALLBACK: &str = "reject_after = \"1s\"\ndelay = \"1s\"\nanswer_timeout = \"5s\"\nfirst_digit_timeout = \"3s\"\ndigit_timeout = \"1s\"";
+
 /// The test configuration: an operator trunk (the mobile's network), a PBX trunk for
 /// internal extensions, a PSTN trunk for `+48612…` numbers (both reach the far-end
-/// SIPp), and an untrusted trunk; timers shortened so a whole callback takes seconds.
-pub fn config(ports: Ports, dir: &Path, extra: &str) -> String {
+/// SIPp), and an untrusted trunk.
+pub fn config(ports: Ports, dir: &Path, setup: &Setup) -> String {
     let (rtp_low, rtp_high) = ports.rtp();
     let split = rtp_low + 50;
     format!(
@@ -86,12 +124,7 @@ listen = "127.0.0.1:{metrics}"
 path = "{dir}/cdr.sqlite"
 
 [callback]
-reject_after = "1s"
-delay = "1s"
-answer_timeout = "5s"
-first_digit_timeout = "3s"
-digit_timeout = "1s"
-{extra}
+{callback}
 
 [[trunk]]
 name = "operator"
@@ -134,7 +167,7 @@ class = "national"
 direct_rate = 1.79
   [[user.mobile]]
   number = "{mobile_number}"
-  transit = true
+  transit = {transit}
 
 [[class]]
 name = "national"
@@ -168,6 +201,8 @@ per_minute = 0.10
         split_m1 = split - 1,
         trigger = TRIGGER,
         mobile_number = MOBILE,
+        callback = setup.callback,
+        transit = setup.transit,
     )
 }
 
@@ -182,7 +217,11 @@ pub fn workdir(name: &str) -> PathBuf {
 
 /// Fails the test unless `tool` is on the PATH.
 pub fn require(tool: &str) {
-    let found = Command::new("sh").arg("-c").arg(format!("command -v {tool}")).status();
+    let found = Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {tool}"))
+        .stdout(Stdio::null())
+        .status();
     assert!(
         found.is_ok_and(|s| s.success()),
         "{tool} is not installed: run scripts/test.sh, which installs the test peers"
@@ -199,10 +238,10 @@ pub struct Node {
 }
 
 impl Node {
-    pub fn start(name: &str, ports: Ports, extra_callback: &str) -> Node {
+    pub fn start(name: &str, ports: Ports, setup: &Setup) -> Node {
         let dir = workdir(name);
         let path = dir.join("callbackd.toml");
-        std::fs::write(&path, config(ports, &dir, extra_callback)).unwrap();
+        std::fs::write(&path, config(ports, &dir, setup)).unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_callbackd"))
             .args(["run", "--config"])
             .arg(&path)
@@ -226,7 +265,13 @@ impl Node {
                 }
             }
         });
-        let mut node = Node { child, dir, ports, lines, log: Vec::new() };
+        let mut node = Node {
+            child,
+            dir,
+            ports,
+            lines,
+            log: Vec::new(),
+        };
         node.wait_for("callbackd running");
         node
     }
@@ -270,7 +315,10 @@ impl Node {
 
     pub fn metrics(&self) -> String {
         let out = Command::new("curl")
-            .args(["-s", &format!("http://127.0.0.1:{}/metrics", self.ports.metrics())])
+            .args([
+                "-s",
+                &format!("http://127.0.0.1:{}/metrics", self.ports.metrics()),
+            ])
             .output()
             .expect("curl runs");
         String::from_utf8_lossy(&out.stdout).into_owned()
@@ -293,7 +341,10 @@ impl Drop for Node {
 }
 
 fn signal_process(pid: u32, signal: &str) {
-    let _ = Command::new("kill").args([&format!("-{signal}"), &pid.to_string()]).status();
+    let _ = Command::new("kill")
+        .args([&format!("-{signal}"), &pid.to_string()])
+        .stderr(Stdio::null())
+        .status();
 }
 
 /// A SIPp peer.
@@ -326,7 +377,12 @@ impl Sipp {
             let status = child.wait().unwrap();
             let _ = tx.send(status);
         });
-        Sipp { pid, name: name.to_owned(), dir: dir.to_owned(), done }
+        Sipp {
+            pid,
+            name: name.to_owned(),
+            dir: dir.to_owned(),
+            done,
+        }
     }
 
     /// Waits for SIPp to finish; returns whether every call succeeded (exit 0).
@@ -350,7 +406,10 @@ impl Sipp {
         self.messages()
             .split("----------------------------------------------- ")
             .filter(|m| m.contains("message received"))
-            .filter_map(|m| m.split_once('\n').map(|(_, body)| body.trim_start().to_owned()))
+            .filter_map(|m| {
+                m.split_once("\n\n")
+                    .map(|(_, body)| body.trim_start().to_owned())
+            })
             .filter(|body| body.starts_with(start_line))
             .collect()
     }
@@ -372,7 +431,9 @@ pub fn scenario(name: &str) -> String {
 /// timestamp, so a key may appear only once per call; `#` is `pound`, `*` is `star`).
 pub fn mobile_dialling(dir: &Path, keys: &str) -> String {
     let text = std::fs::read_to_string(scenario("mobile.xml")).unwrap();
-    let start = text.find("  <nop><action><exec play_pcap_audio=\"pcap/dtmf_2833_1.pcap\"").unwrap();
+    let start = text
+        .find("  <nop><action><exec play_pcap_audio=\"pcap/dtmf_2833_1.pcap\"")
+        .unwrap();
     let end = text.find("  <!-- In the call;").unwrap();
     let mut plays = String::new();
     for key in keys.chars() {
@@ -385,13 +446,25 @@ pub fn mobile_dialling(dir: &Path, keys: &str) -> String {
             "  <nop><action><exec play_pcap_audio=\"pcap/dtmf_2833_{file}.pcap\"/></action></nop>\n  <pause milliseconds=\"400\"/>\n"
         );
     }
-    let path = dir.join(format!("mobile-{}.xml", keys.replace('#', "H").replace('*', "S")));
-    std::fs::write(&path, format!("{}{plays}\n{}", &text[..start], &text[end..])).unwrap();
+    let path = dir.join(format!(
+        "mobile-{}.xml",
+        keys.replace('#', "H").replace('*', "S")
+    ));
+    std::fs::write(
+        &path,
+        format!("{}{plays}\n{}", &text[..start], &text[end..]),
+    )
+    .unwrap();
     path.display().to_string()
 }
 
 /// Arguments for the trigger SIPp: the mobile calls the trigger number.
-pub fn trigger_args(ports: Ports, scenario_file: &str, from_ip: &str, node_port: u16) -> Vec<String> {
+pub fn trigger_args(
+    ports: Ports,
+    scenario_file: &str,
+    from_ip: &str,
+    node_port: u16,
+) -> Vec<String> {
     [
         format!("127.0.0.1:{node_port}"),
         "-sf".into(),
