@@ -106,6 +106,8 @@ pub struct Coordinator {
     today: HashMap<String, Today>,
     next_id: SessionId,
     draining: bool,
+    /// Trunks reported down; routes skip them while another trunk remains.
+    down: std::collections::HashSet<drivers::trunk::TrunkId>,
 }
 
 impl Coordinator {
@@ -132,6 +134,7 @@ impl Coordinator {
             today,
             next_id: 1,
             draining: false,
+            down: Default::default(),
         }
     }
 
@@ -213,7 +216,7 @@ impl Coordinator {
         let target = CallbackTarget {
             mobile: international(&mobile),
             presented: international(&trigger.callback_cli),
-            trunks: routing::trunks_for_number(config, &mobile),
+            trunks: self.usable(routing::trunks_for_number(config, &mobile)),
         };
         let plan = Arc::new(config.dialplan.clone());
         let machine = CallbackSession::new(session_settings(config, trunk), target, plan, now());
@@ -257,6 +260,17 @@ impl Coordinator {
                 holds_slot: false,
             },
         );
+    }
+
+    /// A route's trunks without those that are down — unless that leaves none, when the
+    /// route is tried as it is (a trunk may come back before its keepalive says so).
+    fn usable(&self, trunks: Vec<drivers::trunk::TrunkId>) -> Vec<drivers::trunk::TrunkId> {
+        let up: Vec<_> = trunks
+            .iter()
+            .copied()
+            .filter(|t| !self.down.contains(t))
+            .collect();
+        if up.is_empty() { trunks } else { up }
     }
 
     fn command(&self, call: TrunkCall, command: CallCommand) {
@@ -341,6 +355,11 @@ impl Handler<TrunkStatus> for Coordinator {
             .trunk_up
             .with_label_values(&[&trunk.name, trunk.kind().as_str()]);
         gauge.set(i64::from(msg.up));
+        if msg.up {
+            self.down.remove(&msg.trunk);
+        } else {
+            self.down.insert(msg.trunk);
+        }
         tracing::info!(trunk = %trunk.name, up = msg.up, "trunk status");
     }
 }
@@ -362,7 +381,8 @@ impl Handler<Authorise> for Coordinator {
             // A chained call replaces the session's own call.
             usage.bridged_now = usage.bridged_now.saturating_sub(1);
         }
-        let grant = authorise(&config, user, mobile, cli, &msg.dialled, usage)?;
+        let mut grant = authorise(&config, user, mobile, cli, &msg.dialled, usage)?;
+        grant.trunks = self.usable(std::mem::take(&mut grant.trunks));
         if !holds {
             self.usage(user.extension.as_str()).usage.bridged_now += 1;
             if let Some(session) = self.sessions.get_mut(&msg.session) {
