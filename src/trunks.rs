@@ -31,7 +31,7 @@ pub async fn start(
     for (index, trunk) in config.trunks.iter().enumerate() {
         let id = TrunkId(index);
         let one = match &trunk.link {
-            Link::Sip(link) if link.transport == config::Transport::Udp => {
+            Link::Sip(link) => {
                 let counters = Arc::new(SipCounters::default());
                 let ua = ua_config(config, trunk, link);
                 let handle = SipTrunk::start(
@@ -50,7 +50,6 @@ pub async fn start(
                     sip: Some(counters),
                 }
             }
-            Link::Sip(_) => unavailable(id, trunk, "sip over tcp", &status),
             Link::Isdn(_) => unavailable(id, trunk, "isdn", &status),
             Link::Gsm(_) => unavailable(id, trunk, "gsm", &status),
         };
@@ -73,7 +72,10 @@ fn unavailable(
 
 fn ua_config(config: &Config, trunk: &Trunk, link: &config::SipLink) -> UaConfig {
     let mut ua = UaConfig::new(link.listen, link.peer);
-    ua.transport = Transport::Udp;
+    ua.transport = match link.transport {
+        config::Transport::Udp => Transport::Udp,
+        config::Transport::Tcp => Transport::Tcp,
+    };
     ua.trusted_cli = trunk.trusted_cli;
     ua.number_format = match trunk.number_format {
         config::NumberFormat::E164 => NumberFormat::E164,

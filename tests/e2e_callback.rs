@@ -389,3 +389,31 @@ fn max_duration_cuts_the_call() {
         cdr.bridged_seconds
     );
 }
+
+#[test]
+fn the_whole_callback_over_a_tcp_trunk() {
+    require("sipp");
+    let setup = Setup {
+        tcp: true,
+        ..Setup::default()
+    };
+    let mut node = Node::start("tcp", Ports::block(13), &setup);
+    let far = far_end(&node, &scenario("far-end.xml"));
+    let p = node.ports;
+    let mut args = uas_args(&scenario("mobile.xml"), p.mobile(), p.mobile_media());
+    args.extend(["-t".into(), "t1".into()]);
+    let mobile = Sipp::start(&node.dir, "mobile", &args);
+    let mut args = trigger_args(p, &scenario("trigger.xml"), "127.0.0.1", p.operator());
+    args.extend(["-t".into(), "t1".into()]);
+    let trigger = Sipp::start(&node.dir, "trigger", &args);
+    assert_ok(&trigger);
+    assert_ok(&mobile);
+    assert_ok(&far);
+    assert!(
+        trigger.messages().contains("TCP message sent"),
+        "the trigger came over TCP"
+    );
+    let callback = &mobile.received("INVITE ")[0];
+    assert!(callback.contains("Via: SIP/2.0/TCP"), "{callback}");
+    assert_eq!(node.cdrs(1)[0].outcome, "bridged");
+}

@@ -77,6 +77,8 @@ pub struct Setup {
     pub callback: String,
     /// The mobile's transit flag (TrEn).
     pub transit: bool,
+    /// The operator trunk (trigger and callback) runs over TCP.
+    pub tcp: bool,
 }
 
 impl Default for Setup {
@@ -84,6 +86,7 @@ impl Default for Setup {
         Setup {
             callback: CALLBACK.into(),
             transit: true,
+            tcp: false,
         }
     }
 }
@@ -130,6 +133,7 @@ path = "{dir}/cdr.sqlite"
 name = "operator"
 kind = "sip"
 listen = "127.0.0.1:{operator}"
+transport = "{transport}"
 peer = "127.0.0.1:{mobile}"
 trusted_cli = true
 rtp_ports = "{rtp_low}-{split_m1}"
@@ -203,6 +207,7 @@ per_minute = 0.10
         mobile_number = MOBILE,
         callback = setup.callback,
         transit = setup.transit,
+        transport = if setup.tcp { "tcp" } else { "udp" },
     )
 }
 

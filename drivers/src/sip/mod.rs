@@ -1,6 +1,7 @@
 //! The SIP trunk actor: one per `[[trunk]] kind = "sip"`.
 //!
-//! It owns the trunk's UDP socket and RTP port range and wraps the sans-IO
+//! It owns the trunk's transport (UDP, or TCP connections: [`transport`]) and RTP port
+//! range and wraps the sans-IO
 //! [`UserAgent`](protocols::sip::ua::UserAgent): datagrams in, transmits out, one timer at
 //! the agent's next deadline. Calls' events go to their owner (the coordinator until a
 //! session attaches); when a call's SDP is settled the actor hands the call's RTP sockets
@@ -13,12 +14,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use actix::prelude::*;
-use bytes::Bytes;
 use config::SipLink;
 use protocols::call::{CallCommand, CallEvent, Cause};
 use protocols::sdp::{LocalMedia, Negotiated, SessionDescription, accept_answer};
 use protocols::sip::ua::{CallId, UaCommand, UaConfig, UaEvent, UserAgent};
-use tokio::net::UdpSocket;
+
+use self::transport::{Link, Received, Sink, SipTransport};
 
 use crate::media::{MediaParams, PortPool, RtpSocket};
 use crate::trunk::{
@@ -26,11 +27,10 @@ use crate::trunk::{
     TrunkStatus,
 };
 
+pub mod transport;
+
 /// How often malformed input from one address is logged.
 const MALFORMED_LOG_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
-
-/// Largest datagram read (RFC 3261 §18.1.1 lets UDP messages reach 64 KiB).
-const MAX_DATAGRAM: usize = 65_535;
 
 /// The methods counted per trunk (`method` label of `callbackd_sip_messages_total`);
 /// responses count under their CSeq method.
@@ -90,16 +90,13 @@ struct Call {
     remote_offer: Option<SessionDescription>,
 }
 
-/// A received datagram.
-#[derive(Message)]
-#[rtype(result = "()")]
-struct Datagram(Bytes, SocketAddr);
-
 pub struct SipTrunk {
     id: TrunkId,
     name: String,
     ua: UserAgent,
-    socket: Arc<UdpSocket>,
+    transport: Option<SipTransport>,
+    sink: Option<Sink>,
+    local_ip: std::net::IpAddr,
     ports: Arc<PortPool>,
     calls: HashMap<CallId, Call>,
     /// Owner of calls no session has claimed yet.
@@ -122,7 +119,6 @@ impl SipTrunk {
         status: Recipient<TrunkStatus>,
         counters: Arc<SipCounters>,
     ) -> std::io::Result<TrunkHandle> {
-        let socket = Arc::new(UdpSocket::bind(link.listen).await?);
         let (low, high) = (link.rtp_ports.low(), link.rtp_ports.high());
         let ports = Arc::new(PortPool::new(link.listen.ip(), low, high));
         let seed = seed(name);
@@ -130,7 +126,9 @@ impl SipTrunk {
             id,
             name: name.to_owned(),
             ua: UserAgent::new(ua, seed),
-            socket,
+            transport: None,
+            sink: None,
+            local_ip: link.listen.ip(),
             ports,
             calls: HashMap::new(),
             default_owner,
@@ -139,7 +137,18 @@ impl SipTrunk {
             counters,
             malformed_logged: HashMap::new(),
         };
-        let addr = trunk.start();
+        let context = Context::<SipTrunk>::new();
+        let addr = context.address();
+        let sink = Sink {
+            received: addr.clone().recipient(),
+            links: addr.clone().recipient(),
+        };
+        let tcp = link.transport == config::Transport::Tcp;
+        let transport = SipTransport::bind(link.listen, tcp, sink.clone()).await?;
+        let mut trunk = trunk;
+        trunk.transport = Some(transport);
+        trunk.sink = Some(sink);
+        context.run(trunk);
         Ok(TrunkHandle {
             id,
             name: name.to_owned(),
@@ -174,12 +183,10 @@ impl SipTrunk {
     /// Sends what the agent wants sent, delivers its events, re-arms the timer.
     fn drive(&mut self, ctx: &mut Context<Self>) {
         while let Some(transmit) = self.ua.poll_transmit() {
-            // UDP: a full send buffer drops the datagram, as the network may; the
-            // transaction layer retransmits.
             self.counters.count(1, &transmit.payload);
-            let _ = self
-                .socket
-                .try_send_to(&transmit.payload, transmit.destination);
+            if let (Some(transport), Some(sink)) = (self.transport.as_mut(), self.sink.as_ref()) {
+                transport.send(transmit.destination, transmit.payload, sink);
+            }
         }
         while let Some(event) = self.ua.poll_event() {
             self.deliver(event);
@@ -278,10 +285,7 @@ impl SipTrunk {
     }
 
     fn ports_ip(&self) -> std::net::IpAddr {
-        self.socket
-            .local_addr()
-            .map(|a| a.ip())
-            .unwrap_or([127, 0, 0, 1].into())
+        self.local_ip
     }
 
     fn answer(&mut self, id: CallId, ctx: &mut Context<Self>) {
@@ -360,20 +364,6 @@ impl Actor for SipTrunk {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Context<Self>) {
-        let socket = self.socket.clone();
-        let addr = ctx.address();
-        tokio::spawn(async move {
-            let mut buf = vec![0u8; MAX_DATAGRAM];
-            loop {
-                let Ok((len, source)) = socket.recv_from(&mut buf).await else {
-                    continue;
-                };
-                let datagram = Datagram(Bytes::copy_from_slice(&buf[..len]), source);
-                if addr.send(datagram).await.is_err() {
-                    break;
-                }
-            }
-        });
         self.ua.start(now());
         if self.ua.config().keepalive.is_none() {
             // Without a keepalive there is nothing to wait for: the socket is up.
@@ -386,10 +376,20 @@ impl Actor for SipTrunk {
     }
 }
 
-impl Handler<Datagram> for SipTrunk {
+impl Handler<Link> for SipTrunk {
     type Result = ();
 
-    fn handle(&mut self, Datagram(bytes, source): Datagram, ctx: &mut Context<Self>) {
+    fn handle(&mut self, link: Link, _: &mut Context<Self>) {
+        if let Some(transport) = self.transport.as_mut() {
+            transport.link(link);
+        }
+    }
+}
+
+impl Handler<Received> for SipTrunk {
+    type Result = ();
+
+    fn handle(&mut self, Received(bytes, source): Received, ctx: &mut Context<Self>) {
         self.counters.count(0, &bytes);
         self.ua.handle_input(bytes, source, now());
         self.drive(ctx);
