@@ -68,6 +68,8 @@ pub struct SessionActor {
     pending_commands: HashMap<Leg, Vec<CallCommand>>,
     media: Option<mpsc::Sender<MediaCommand>>,
     timer: Option<SpawnHandle>,
+    /// Every log line of the session carries its id.
+    span: tracing::Span,
 }
 
 impl SessionActor {
@@ -96,6 +98,7 @@ impl SessionActor {
             pending_commands: HashMap::new(),
             media: None,
             timer: None,
+            span: tracing::info_span!("session", id),
         }
     }
 
@@ -108,6 +111,8 @@ impl SessionActor {
 
     /// Drains the machine and re-arms the timer. Called after every input.
     fn drive(&mut self, ctx: &mut Context<Self>) {
+        let span = self.span.clone();
+        let _entered = span.enter();
         while let Some(action) = self.machine.poll_action() {
             self.act(action, ctx);
         }
@@ -280,7 +285,7 @@ impl SessionActor {
     fn report(&mut self, event: SessionEvent, ctx: &mut Context<Self>) {
         match event {
             SessionEvent::Phase { from, to } => {
-                tracing::debug!(session = self.id, ?from, ?to, "phase");
+                tracing::debug!(?from, ?to, "phase");
                 self.coordinator.do_send(SessionPhase {
                     session: self.id,
                     from,
@@ -288,7 +293,7 @@ impl SessionActor {
                 });
             }
             SessionEvent::TimerFired { timer, late } => {
-                tracing::trace!(session = self.id, timer = timer.as_str(), ?late, "timer");
+                tracing::trace!(timer = timer.as_str(), ?late, "timer");
                 crate::metrics::observe_timer(timer, late);
             }
             SessionEvent::Finished => self.finish(ctx),
@@ -299,7 +304,8 @@ impl SessionActor {
         let record = self.machine.record().clone();
         let cdr = cdr::build(&record, &self.parties, &self.env.config, self.wall);
         tracing::info!(
-            session = self.id,
+            session = %cdr.session_id,
+            extension = %cdr.extension,
             outcome = %cdr.outcome,
             reason = %cdr.reason,
             dialled = cdr.dialled.as_deref().unwrap_or(""),
