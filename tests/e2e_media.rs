@@ -147,6 +147,34 @@ fn a_callback_on_the_wire_decodes_cleanly_and_the_dial_tone_is_425_hz() {
     );
     let events = dissect(&file, "rtpevent", &["rtpevent.event_id"]);
     assert!(!events.is_empty(), "the mobile's RFC 4733 keys");
+    // Relayed both ways once bridged: the far end's speech reaches the mobile, the
+    // mobile's reaches the far end.
+    let to_far = dissect(
+        &file,
+        &format!("rtp && udp.dstport == {}", ports.far_media()),
+        &["rtp.ssrc"],
+    );
+    let from_far = dissect(
+        &file,
+        &format!("rtp && udp.srcport == {}", ports.far_media()),
+        &["rtp.ssrc"],
+    );
+    assert!(
+        to_far.len() > 100 && from_far.len() > 100,
+        "{} to the far end, {} from it",
+        to_far.len(),
+        from_far.len()
+    );
+    let far_ssrc = &from_far[0];
+    let to_mobile_ssrcs = dissect(
+        &file,
+        &format!("rtp && udp.dstport == {}", ports.mobile_media()),
+        &["rtp.ssrc"],
+    );
+    assert!(
+        to_mobile_ssrcs.iter().any(|s| s == far_ssrc),
+        "the far end's stream is relayed to the mobile"
+    );
     let bad = dissect(
         &file,
         "_ws.malformed || _ws.expert.severity == \"error\"",
