@@ -107,7 +107,7 @@ impl Setup {
 }
 
 /// Timers shortened so a whole callback takes seconds.
-pub const CALLBACK: &str = "reject_after = \"1s\"\ndelay = \"1s\"\nanswer_timeout = \"5s\"\nfirst_digit_timeout = \"3s\"\ndigit_timeout = \"1s\"";
+pub const CALLBACK: &str = "reject_after = \"1s\"\ndelay = \"1s\"\nanswer_timeout = \"5s\"\nfirst_digit_timeout = \"3s\"\ndigit_timeout = \"3s\"";
 
 /// The test configuration: an operator trunk (the mobile's network), a PBX trunk for
 /// internal extensions, a PSTN trunk for `+48612…` numbers (both reach the far-end
@@ -439,7 +439,7 @@ pub fn mobile_dialling(dir: &Path, keys: &str) -> String {
     let start = text
         .find("  <nop><action><exec play_pcap_audio=\"pcap/dtmf_2833_1.pcap\"")
         .unwrap();
-    let end = text.find("  <!-- In the call;").unwrap();
+    let end = text.find("  <!-- In the call").unwrap();
     let mut plays = String::new();
     for key in keys.chars() {
         let file = match key {
