@@ -103,7 +103,7 @@ impl UserAgent {
         if hide_calling {
             builder = builder.raw_header("Privacy", "id");
         }
-        compose::capabilities(builder)
+        compose::supported(compose::capabilities(builder))
             .raw_header("User-Agent", &self.config.user_agent)
             .body(&ContentType::sdp(), offer.encode())
             .build()
