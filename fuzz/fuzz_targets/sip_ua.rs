@@ -99,7 +99,11 @@ impl Harness {
     }
 
     fn feed(&mut self, bytes: Vec<u8>, stranger: bool) {
-        let source = addr(if stranger { "127.0.0.1:5090" } else { "127.0.0.1:5070" });
+        let source = addr(if stranger {
+            "127.0.0.1:5090"
+        } else {
+            "127.0.0.1:5070"
+        });
         self.ua.handle_input(Bytes::from(bytes), source, self.now);
     }
 
@@ -119,7 +123,10 @@ impl Harness {
             b = b.raw_header("Require", "100rel").raw_header("RSeq", "1");
         }
         if status == 401 {
-            b = b.raw_header("WWW-Authenticate", "Digest realm=\"r\", nonce=\"n\", qop=\"auth\"");
+            b = b.raw_header(
+                "WWW-Authenticate",
+                "Digest realm=\"r\", nonce=\"n\", qop=\"auth\"",
+            );
         }
         if sdp {
             b = b.body(&ContentType::sdp(), SDP);
@@ -162,9 +169,15 @@ impl Harness {
             .header(&from)
             .header(&to)
             .header(&call_id)
-            .header(&CSeq { seq: cseq, method: method.clone() });
+            .header(&CSeq {
+                seq: cseq,
+                method: method.clone(),
+            });
         if method == Method::Info {
-            b = b.body(&ContentType::new("application", "dtmf-relay"), "Signal=5\r\nDuration=160\r\n");
+            b = b.body(
+                &ContentType::new("application", "dtmf-relay"),
+                "Signal=5\r\nDuration=160\r\n",
+            );
         }
         self.feed(b.build().to_bytes().to_vec(), false);
     }
@@ -192,7 +205,9 @@ impl Harness {
             presentation: Presentation::Allowed,
         };
         let media = LocalMedia::new("127.0.0.1".parse().unwrap(), 20000);
-        let id = self.ua.originate(&number, Some(&number), hide, media.offer(1, 1), self.now);
+        let id = self
+            .ua
+            .originate(&number, Some(&number), hide, media.offer(1, 1), self.now);
         self.calls.push(id);
     }
 
@@ -205,7 +220,9 @@ impl Harness {
                 self.feed(bytes, op & 0x80 != 0);
             }
             1 => {
-                let mut bytes = TEMPLATES[usize::from(op >> 4) % TEMPLATES.len()].as_bytes().to_vec();
+                let mut bytes = TEMPLATES[usize::from(op >> 4) % TEMPLATES.len()]
+                    .as_bytes()
+                    .to_vec();
                 for _ in 0..input.byte()? % 4 {
                     let at = usize::from(input.u16()?) % bytes.len();
                     bytes[at] = input.byte()?;
@@ -229,7 +246,13 @@ impl Harness {
                 let (method, seq) = (input.byte()?, input.byte()?);
                 self.in_dialog(method, seq);
             }
-            _ => self.feed(INVITE.replace("z9hG4bKa1", &format!("z9hG4bKn{op}")).replace("t1@", &format!("t{op}@")).into_bytes(), false),
+            _ => self.feed(
+                INVITE
+                    .replace("z9hG4bKa1", &format!("z9hG4bKn{op}"))
+                    .replace("t1@", &format!("t{op}@"))
+                    .into_bytes(),
+                false,
+            ),
         }
         self.drain();
         Some(())
@@ -238,7 +261,8 @@ impl Harness {
     /// Hangs everything up and runs every timer out; no call may be left.
     fn finish(&mut self) {
         for id in self.calls.clone() {
-            self.ua.command(id, UaCommand::HangUp(Cause::NORMAL_CLEARING), self.now);
+            self.ua
+                .command(id, UaCommand::HangUp(Cause::NORMAL_CLEARING), self.now);
             self.drain();
         }
         let end = self.now + Duration::from_secs(300);
