@@ -582,3 +582,28 @@ fn tcp_trunks_need_framed_messages_and_write_transport_in_contact() {
     // Nothing is retransmitted on a reliable transport.
     assert!(starting(&wire.run_until(Duration::from_secs(10)), "INVITE ").is_empty());
 }
+
+#[test]
+fn national_and_international_number_formats_on_the_wire() {
+    use protocols::sip::ua::NumberFormat;
+    for (format, ruri, from) in [
+        (
+            NumberFormat::National,
+            "INVITE sip:601234567@127.0.0.1:5070;user=phone SIP/2.0\r\n",
+            "From: <sip:225551000@127.0.0.1:5060;user=phone>;tag=",
+        ),
+        (
+            NumberFormat::International,
+            "INVITE sip:48601234567@127.0.0.1:5070;user=phone SIP/2.0\r\n",
+            "From: <sip:48225551000@127.0.0.1:5060;user=phone>;tag=",
+        ),
+    ] {
+        let mut config = node_config();
+        config.number_format = format;
+        let mut wire = Wire::new(config);
+        let (_, invite) = wire.originate();
+        let text = String::from_utf8(invite.to_bytes().to_vec()).unwrap();
+        assert!(text.starts_with(ruri), "{text}");
+        assert!(text.contains(from), "{text}");
+    }
+}

@@ -194,6 +194,13 @@ impl TransactionLayer {
         Ok(key)
     }
 
+    /// Forgets the client transaction `key` (no event follows): for an INVITE that stays
+    /// in Proceeding after its CANCEL, which RFC 3261 §9.1 lets the TU destroy once
+    /// 64·T1 pass without a final response. Unknown keys are ignored.
+    pub fn abandon(&mut self, key: &ClientKey) {
+        self.clients.remove(key);
+    }
+
     /// Sends a response in the server transaction `key`.
     pub fn send_response(
         &mut self,

@@ -555,3 +555,19 @@ fn rfc2543_requests_without_the_magic_cookie_are_matched_too() {
         .filter(|(_, e)| matches!(e, TransactionEvent::Request { .. }));
     assert_eq!(requests.count(), 1);
 }
+
+#[test]
+fn an_abandoned_invite_is_forgotten_without_an_event() {
+    let mut pair = Pair::new(0, 1);
+    pair.answer = Answer::RingOnly;
+    let key = pair.send(request(Method::Invite, "z9hG4bKgone", 1, 1));
+    assert_eq!(pair.uac.len(), 1, "Proceeding waits for a final response");
+    pair.uac.abandon(&key);
+    pair.run_until(Duration::from_secs(60));
+    assert!(pair.uac.is_empty());
+    let timeouts = pair
+        .uac_events
+        .iter()
+        .filter(|(_, e)| matches!(e, TransactionEvent::Timeout { .. }));
+    assert_eq!(timeouts.count(), 0);
+}

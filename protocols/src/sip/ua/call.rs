@@ -91,6 +91,11 @@ pub struct Call {
     pub auth_tried: bool,
     /// Outgoing: the ACK for the 2xx, resent for every retransmission of it.
     pub ack: Option<Message>,
+    /// Outgoing: the client transaction of the current INVITE.
+    pub invite_client: Option<ClientKey>,
+    /// Outgoing: when a CANCELled INVITE that got no final response is given up
+    /// (64·T1 after the CANCEL, RFC 3261 §9.1).
+    pub cancel_deadline: Option<Instant>,
 }
 
 impl Call {
@@ -118,7 +123,17 @@ impl Call {
             last_rseq: None,
             auth_tried: false,
             ack: None,
+            invite_client: None,
+            cancel_deadline: None,
         }
+    }
+
+    /// The earliest time something is due for this record.
+    pub fn deadline(&self) -> Option<Instant> {
+        [self.linger_until, self.cancel_deadline]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     /// Whether the record may go.

@@ -10,15 +10,14 @@ use crate::sip::{Host, Message, MessageBuilder, Method, NameAddr, Params, SipUri
 use super::cause_map::{cause_text, reason_phrase};
 use super::config::UaConfig;
 
-/// The methods we accept.
-pub const ALLOWED: [Method; 7] = [
+/// The methods we accept (PRACK is only sent: we send no reliable provisionals).
+pub const ALLOWED: [Method; 6] = [
     Method::Invite,
     Method::Ack,
     Method::Cancel,
     Method::Bye,
     Method::Options,
     Method::Info,
-    Method::Prack,
 ];
 
 /// The SIP host of a socket address.
@@ -58,12 +57,17 @@ pub fn contact(config: &UaConfig) -> Contact {
     Contact::new(NameAddr::new(Uri::Sip(u)))
 }
 
-/// Allow and Supported.
+/// Allow: the methods we accept.
 pub fn capabilities(builder: MessageBuilder) -> MessageBuilder {
     let mut builder = builder;
     for method in ALLOWED {
         builder = builder.header(&Allow(method));
     }
+    builder
+}
+
+/// Supported: 100rel, on our INVITEs (we PRACK reliable provisionals, RFC 3262).
+pub fn supported(builder: MessageBuilder) -> MessageBuilder {
     builder.header(&Supported("100rel".into()))
 }
 

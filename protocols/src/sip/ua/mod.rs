@@ -190,7 +190,7 @@ impl UserAgent {
 
     /// The earliest deadline: a transaction timer, the keepalive, a call record's end.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        let lingers = self.calls.values().filter_map(|c| c.linger_until);
+        let lingers = self.calls.values().filter_map(Call::deadline);
         [self.layer.poll_timeout(), self.keepalive.due()]
             .into_iter()
             .flatten()
@@ -403,8 +403,29 @@ impl UserAgent {
         Some(key)
     }
 
+    /// Forgets the INVITEs whose CANCEL brought no final response in time.
+    fn give_up_cancelled_invites(&mut self, now: Instant) {
+        for call in self.calls.values_mut() {
+            if call.cancel_deadline.is_none_or(|t| t > now) {
+                continue;
+            }
+            call.cancel_deadline = None;
+            if let Some(key) = call.invite_client.take() {
+                self.layer.abandon(&key);
+                self.clients.remove(&key);
+                call.end_transaction(&key);
+            }
+        }
+    }
+
     /// Drops the records of finished calls and their index entries.
     fn reap(&mut self, now: Instant) {
+        self.give_up_cancelled_invites(now);
+        for call in self.calls.values_mut() {
+            if call.linger_until.is_some_and(|t| t <= now) {
+                call.linger_until = None; // passed: no longer a deadline
+            }
+        }
         let done: Vec<CallId> = self
             .calls
             .iter()

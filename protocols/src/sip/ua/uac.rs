@@ -50,12 +50,13 @@ impl UserAgent {
             self.dialogs.insert((call_id.0, tag), id);
         }
         self.calls.insert(id, call);
-        if self
-            .send_request(Some(id), Purpose::Invite, invite, peer, now)
-            .is_none()
-        {
-            self.set_phase(id, Phase::Ended);
-            self.release(id, Cause::TEMPORARY_FAILURE);
+        let key = self.send_request(Some(id), Purpose::Invite, invite, peer, now);
+        match self.calls.get_mut(&id) {
+            Some(call) if key.is_some() => call.invite_client = key,
+            _ => {
+                self.set_phase(id, Phase::Ended);
+                self.release(id, Cause::TEMPORARY_FAILURE);
+            }
         }
     }
 
@@ -102,7 +103,7 @@ impl UserAgent {
         if hide_calling {
             builder = builder.raw_header("Privacy", "id");
         }
-        compose::capabilities(builder)
+        compose::supported(compose::capabilities(builder))
             .raw_header("User-Agent", &self.config.user_agent)
             .body(&ContentType::sdp(), offer.encode())
             .build()
@@ -334,6 +335,9 @@ impl UserAgent {
             .push(Header::typed(&compose::reason(cause)));
         let peer = call.peer;
         self.send_request(Some(id), Purpose::Cancel, cancel, peer, now);
+        if let Some(call) = self.calls.get_mut(&id) {
+            call.cancel_deadline = Some(now + 64 * self.config.timers.t1);
+        }
     }
 
     /// Answers a 401 / 407 once with credentials: the same INVITE with CSeq + 1, a new
@@ -400,8 +404,11 @@ impl UserAgent {
             call.invite = invite.clone();
             call.auth_tried = true;
         }
-        self.send_request(Some(id), Purpose::Invite, invite, peer, now)
-            .is_some()
+        let key = self.send_request(Some(id), Purpose::Invite, invite, peer, now);
+        if let Some(call) = self.calls.get_mut(&id) {
+            call.invite_client.clone_from(&key);
+        }
+        key.is_some()
     }
 }
 
