@@ -281,6 +281,23 @@ fn a_trigger_is_rejected_called_back_dialled_bridged_and_recorded() {
         let (header, _, node_addr) = recv_rtp(&mobile).await;
         assert_eq!(header.payload_type, 8);
         press(&mobile, node_addr, "101").await;
+        // The first dial-tone packet was timed against the answer.
+        for _ in 0..100 {
+            if engine::metrics::metrics()
+                .dial_tone_seconds
+                .get_sample_count()
+                > 0
+            {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(
+            engine::metrics::metrics()
+                .dial_tone_seconds
+                .get_sample_count(),
+            1
+        );
 
         // 5. The internal extension is called on the pbx trunk, presenting the company.
         let transit_originate = loop {

@@ -91,6 +91,8 @@ struct Endpoint {
     latched: bool,
     /// The tone to send while no key press is being sent.
     tone: Option<TonePlayer>,
+    /// The tone's first packet is still to go out.
+    tone_starting: bool,
     /// The key press being sent, and those waiting behind it.
     digit: Option<EventSender>,
     queued: VecDeque<Digit>,
@@ -117,6 +119,7 @@ impl Endpoint {
             params,
             latched: false,
             tone: None,
+            tone_starting: false,
             digit: None,
             queued: VecDeque::new(),
             header,
@@ -171,7 +174,10 @@ impl Endpoint {
 
     fn apply(&mut self, command: EndpointCommand) {
         match command {
-            EndpointCommand::Play(table) => self.tone = Some(TonePlayer::new(table)),
+            EndpointCommand::Play(table) => {
+                self.tone = Some(TonePlayer::new(table));
+                self.tone_starting = true;
+            }
             EndpointCommand::Silence => self.tone = None,
             EndpointCommand::SendDigit(digit) if self.params.event_pt.is_some() => {
                 if self.queued.len() < MAX_QUEUED_DIGITS {

@@ -70,6 +70,8 @@ pub enum MediaEvent {
     Digit(Side, Digit),
     /// No RTP from the peer (either peer, for a bridge) for the media timeout.
     Timeout,
+    /// The first packet of a tone went out at this instant (for the dial-tone latency).
+    ToneStarted(tokio::time::Instant),
 }
 
 /// Packet counters shared by all media tasks (for the metrics endpoint).

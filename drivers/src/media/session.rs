@@ -210,7 +210,7 @@ impl SessionMedia {
             while let Some(event) = rx.recv().await {
                 let leg = match event {
                     MediaEvent::Digit(side, _) => leg_of(side),
-                    MediaEvent::Timeout => leg_of(Side::A),
+                    MediaEvent::Timeout | MediaEvent::ToneStarted(_) => leg_of(Side::A),
                 };
                 if notices.send((leg, event)).await.is_err() {
                     break;

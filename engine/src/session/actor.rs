@@ -70,6 +70,8 @@ pub struct SessionActor {
     timer: Option<SpawnHandle>,
     /// Every log line of the session carries its id.
     span: tracing::Span,
+    /// The dial-tone latency is measured once, at the first dial tone.
+    dial_tone_observed: bool,
 }
 
 impl SessionActor {
@@ -99,6 +101,7 @@ impl SessionActor {
             media: None,
             timer: None,
             span: tracing::info_span!("session", id),
+            dial_tone_observed: false,
         }
     }
 
@@ -389,6 +392,18 @@ impl Handler<Notice> for SessionActor {
                 self.machine.handle_media_timeout(now())
             }
             MediaEvent::Timeout => {}
+            MediaEvent::ToneStarted(at)
+                if leg(key) == Leg::Callback && !self.dial_tone_observed =>
+            {
+                if let Some(answered) = self.machine.record().callback_answered_at {
+                    self.dial_tone_observed = true;
+                    let latency = at.into_std().saturating_duration_since(answered);
+                    crate::metrics::metrics()
+                        .dial_tone_seconds
+                        .observe(latency.as_secs_f64());
+                }
+            }
+            MediaEvent::ToneStarted(_) => {}
         }
         self.drive(ctx);
     }
