@@ -252,6 +252,11 @@ impl Endpoint {
             .is_ok()
         {
             self.counts.packets_out += 1;
+            if std::mem::take(&mut self.tone_starting) && self.digit.is_none() {
+                let _ = self
+                    .events
+                    .try_send(MediaEvent::ToneStarted(Instant::now()));
+            }
         }
     }
 
