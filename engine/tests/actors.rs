@@ -320,7 +320,7 @@ fn a_trigger_is_rejected_called_back_dialled_bridged_and_recorded() {
         });
 
         // 6. Bridged: audio relayed both ways between the mobile and the far end.
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        tokio::time::advance(Duration::from_millis(100)).await; // virtual: the bridge starts
         let speech = RtpHeader {
             payload_type: 8,
             sequence: 1,
@@ -352,7 +352,7 @@ fn a_trigger_is_rejected_called_back_dialled_bridged_and_recorded() {
         }
 
         // 7. The user hangs up after 30 s: the far end is cleared at once.
-        tokio::time::sleep(Duration::from_secs(30)).await;
+        tokio::time::advance(Duration::from_secs(30)).await; // virtual: 30 s of call
         owner.events.do_send(LegEvent {
             call: callback,
             event: CallEvent::Released {
