@@ -78,6 +78,9 @@ struct ScriptedTrunk {
     id: TrunkId,
     next: u64,
     seen: mpsc::UnboundedSender<Seen>,
+    /// Refuse every call busy before even answering the origination (a far end faster
+    /// than the trunk's reply to the session).
+    refuse_at_once: bool,
 }
 
 impl Actor for ScriptedTrunk {
@@ -92,6 +95,15 @@ impl Handler<Originate> for ScriptedTrunk {
             trunk: self.id,
             call: self.next,
         };
+        if self.refuse_at_once {
+            let refused = CallEvent::Released {
+                cause: Cause::USER_BUSY,
+            };
+            msg.owner.events.do_send(LegEvent {
+                call,
+                event: refused,
+            });
+        }
         let _ = self.seen.send(Seen::Originate(call, msg));
         Ok(call)
     }
@@ -183,6 +195,99 @@ fn paused_runtime() -> std::io::Result<tokio::runtime::Runtime> {
         .build()
 }
 
+/// The coordinator with two scripted trunks (operator, pbx) and a CDR writer at `db`;
+/// `pbx_refuses` makes the pbx trunk refuse every call before answering the origination.
+fn node(
+    db: &std::path::Path,
+    pbx_refuses: bool,
+) -> (Addr<Coordinator>, mpsc::UnboundedReceiver<Seen>, PortPool) {
+    let config = Arc::new(config::Config::from_toml(CONFIG).unwrap());
+    let (seen_tx, seen) = mpsc::unbounded_channel();
+    let trunks: Vec<TrunkHandle> = (0..2)
+        .map(|i| {
+            let addr = ScriptedTrunk {
+                id: TrunkId(i),
+                next: 100 * i as u64,
+                seen: seen_tx.clone(),
+                refuse_at_once: pbx_refuses && i == 1,
+            }
+            .start();
+            TrunkHandle {
+                id: TrunkId(i),
+                name: config.trunks[i].name.clone(),
+                originate: addr.clone().recipient(),
+                command: addr.clone().recipient(),
+                attach: addr.recipient(),
+            }
+        })
+        .collect();
+    let (clock, _ticker) = MediaClock::start();
+    let env = Env {
+        config: config.clone(),
+        trunks: Arc::new(trunks),
+        tones: Arc::new(ToneBank::new(TonePlan::Pl)),
+        clock,
+        counters: Arc::new(MediaCounters::default()),
+        media_timeout: MEDIA_TIMEOUT,
+    };
+    let (writer, _, _thread) = CdrWriter::start(db, 0).unwrap();
+    let coordinator = Coordinator::new(env, writer, vec![]).start();
+    let ports = 43000 + if pbx_refuses { 100 } else { 0 };
+    let pool = PortPool::new("127.0.0.1".parse().unwrap(), ports, ports + 99);
+    (coordinator, seen, pool)
+}
+
+#[test]
+fn a_far_end_refusing_before_its_origination_is_answered_is_not_lost() {
+    let dir = std::env::temp_dir().join(format!("callbackd-actors-race-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let db = dir.join("cdr.sqlite");
+    actix_rt::System::with_tokio_rt(|| paused_runtime().unwrap()).block_on(async move {
+        let (coordinator, mut seen, pool) = node(&db, true);
+        let trigger = TrunkCall {
+            trunk: TrunkId(0),
+            call: 1,
+        };
+        let offered = CallEvent::Offered {
+            called: Some(number("48225551000")),
+            calling: Some(number("48601111222")),
+            cli_trusted: true,
+        };
+        coordinator.do_send(LegEvent {
+            call: trigger,
+            event: offered,
+        });
+        let (callback, owner) = loop {
+            if let Seen::Originate(call, o) = next(&mut seen).await {
+                break (call, o.owner);
+            }
+        };
+        let mobile = media(&owner, callback, &pool).await;
+        owner.events.do_send(LegEvent {
+            call: callback,
+            event: CallEvent::Answered,
+        });
+        let (_, _, node_addr) = recv_rtp(&mobile).await;
+        press(&mobile, node_addr, "101").await;
+        // The pbx refuses busy before the session even knows the call's id: the user
+        // still hears busy tone and is cleared with cause 17.
+        let cleared = loop {
+            if let Seen::Command(c) = next(&mut seen).await
+                && c.call == callback
+            {
+                break c.command;
+            }
+        };
+        assert_eq!(
+            cleared,
+            CallCommand::HangUp {
+                cause: Cause::USER_BUSY
+            }
+        );
+        System::current().stop();
+    });
+}
+
 #[test]
 fn a_trigger_is_rejected_called_back_dialled_bridged_and_recorded() {
     let dir = std::env::temp_dir().join(format!("callbackd-actors-{}", std::process::id()));
@@ -190,37 +295,7 @@ fn a_trigger_is_rejected_called_back_dialled_bridged_and_recorded() {
     let db = dir.join("cdr.sqlite");
     let db_for_check = db.clone();
     actix_rt::System::with_tokio_rt(|| paused_runtime().unwrap()).block_on(async move {
-        let config = Arc::new(config::Config::from_toml(CONFIG).unwrap());
-        let (seen_tx, mut seen) = mpsc::unbounded_channel();
-        let trunks: Vec<TrunkHandle> = (0..2)
-            .map(|i| {
-                let addr = ScriptedTrunk {
-                    id: TrunkId(i),
-                    next: 100 * i as u64,
-                    seen: seen_tx.clone(),
-                }
-                .start();
-                TrunkHandle {
-                    id: TrunkId(i),
-                    name: config.trunks[i].name.clone(),
-                    originate: addr.clone().recipient(),
-                    command: addr.clone().recipient(),
-                    attach: addr.recipient(),
-                }
-            })
-            .collect();
-        let (clock, _ticker) = MediaClock::start();
-        let env = Env {
-            config: config.clone(),
-            trunks: Arc::new(trunks),
-            tones: Arc::new(ToneBank::new(TonePlan::Pl)),
-            clock,
-            counters: Arc::new(MediaCounters::default()),
-            media_timeout: MEDIA_TIMEOUT,
-        };
-        let (writer, _, _thread) = CdrWriter::start(&db, 0).unwrap();
-        let coordinator = Coordinator::new(env, writer, vec![]).start();
-        let pool = PortPool::new("127.0.0.1".parse().unwrap(), 43000, 43099);
+        let (coordinator, mut seen, pool) = node(&db, false);
 
         // 1. The mobile calls the trigger number on the operator trunk.
         let start = Instant::now();

@@ -70,6 +70,8 @@ pub struct SessionActor {
     timer: Option<SpawnHandle>,
     /// Every log line of the session carries its id.
     span: tracing::Span,
+    /// Messages for calls whose origination has not been answered yet.
+    unclaimed: Vec<Unclaimed>,
     /// The dial-tone latency is measured once, at the first dial tone.
     dial_tone_observed: bool,
 }
@@ -102,6 +104,7 @@ impl SessionActor {
             timer: None,
             span: tracing::info_span!("session", id),
             dial_tone_observed: false,
+            unclaimed: Vec::new(),
         }
     }
 
@@ -191,7 +194,9 @@ impl SessionActor {
                 Ok(Ok(call)) => {
                     act.legs.insert(leg, call);
                     act.by_call.insert(call, leg);
-                    for command in act.pending_commands.remove(&leg).unwrap_or_default() {
+                    let queued = act.pending_commands.remove(&leg).unwrap_or_default();
+                    act.claim(call, leg);
+                    for command in queued {
                         act.command(leg, command);
                     }
                 }
@@ -350,17 +355,74 @@ impl Actor for SessionActor {
     }
 }
 
+impl SessionActor {
+    fn on_leg_event(&mut self, leg: Leg, event: CallEvent) {
+        if matches!(event, CallEvent::Released { .. }) {
+            self.forget(leg);
+        }
+        self.machine.handle_leg_event(leg, event, now());
+    }
+
+    fn on_leg_media(&mut self, leg: Leg, msg: LegMedia) {
+        let params: MediaParams = msg.params;
+        self.laws.insert(leg, params.law);
+        self.media_command(MediaCommand::AddLeg(key(leg), msg.socket, params));
+        if let Some(tone) = self.pending_tones.remove(&leg) {
+            self.play(leg, tone);
+        }
+    }
+
+    /// Whether a message for an unknown call may belong to an origination whose answer
+    /// (the call's id) has not arrived yet: a fast peer can answer or refuse before the
+    /// trunk's reply reaches the session.
+    fn keep_for_later(&mut self, item: Unclaimed) {
+        if !self.pending_commands.is_empty() && self.unclaimed.len() < MAX_UNCLAIMED {
+            self.unclaimed.push(item);
+        }
+    }
+
+    /// Handles what arrived for `call` before its origination was answered.
+    fn claim(&mut self, call: TrunkCall, leg: Leg) {
+        let (mine, others): (Vec<_>, Vec<_>) = std::mem::take(&mut self.unclaimed)
+            .into_iter()
+            .partition(|u| u.call() == call);
+        self.unclaimed = others;
+        for item in mine {
+            match item {
+                Unclaimed::Event(msg) => self.on_leg_event(leg, msg.event),
+                Unclaimed::Media(msg) => self.on_leg_media(leg, msg),
+            }
+        }
+    }
+}
+
+/// Messages for a call the session cannot place yet.
+enum Unclaimed {
+    Event(LegEvent),
+    Media(LegMedia),
+}
+
+impl Unclaimed {
+    fn call(&self) -> TrunkCall {
+        match self {
+            Unclaimed::Event(e) => e.call,
+            Unclaimed::Media(m) => m.call,
+        }
+    }
+}
+
+/// Messages kept for originations in flight; more are dropped.
+const MAX_UNCLAIMED: usize = 32;
+
 impl Handler<LegEvent> for SessionActor {
     type Result = ();
 
     fn handle(&mut self, msg: LegEvent, ctx: &mut Context<Self>) {
         let Some(&leg) = self.by_call.get(&msg.call) else {
+            self.keep_for_later(Unclaimed::Event(msg));
             return;
         };
-        if matches!(msg.event, CallEvent::Released { .. }) {
-            self.forget(leg);
-        }
-        self.machine.handle_leg_event(leg, msg.event, now());
+        self.on_leg_event(leg, msg.event);
         self.drive(ctx);
     }
 }
@@ -370,14 +432,10 @@ impl Handler<LegMedia> for SessionActor {
 
     fn handle(&mut self, msg: LegMedia, ctx: &mut Context<Self>) {
         let Some(&leg) = self.by_call.get(&msg.call) else {
+            self.keep_for_later(Unclaimed::Media(msg));
             return;
         };
-        let params: MediaParams = msg.params;
-        self.laws.insert(leg, params.law);
-        self.media_command(MediaCommand::AddLeg(key(leg), msg.socket, params));
-        if let Some(tone) = self.pending_tones.remove(&leg) {
-            self.play(leg, tone);
-        }
+        self.on_leg_media(leg, msg);
         self.drive(ctx);
     }
 }
