@@ -3,10 +3,11 @@
 //! from an unknown CLI, while a `prometheus` server on loopback scrapes it every second
 //! and evaluates `deploy/prometheus/alerts.yml`. Then every PromQL query of the Grafana
 //! dashboard and every alert expression goes through Prometheus's HTTP API: each must be
-//! accepted, and each dashboard query must return data. The rules must all load and
-//! evaluate with health `ok`, and none may fire on this healthy node. Finally the node's
-//! `/metrics` passes `promtool check metrics` and has every family of spec §5 with its
-//! type.
+//! accepted, and each dashboard query must return data with a number in it (exceptions
+//! are listed with their reason in [`NO_NUMBER_YET`]). The rules must all load and
+//! evaluate with health `ok`, and none may hold on this healthy node (timer lateness
+//! excepted: it depends on the machine's load). Finally the node's `/metrics` passes
+//! `promtool check metrics` and has every family of spec §5 with its type.
 //!
 //! `prometheus`, `promtool`, `sipp` and `curl` must be installed (`scripts/test.sh`
 //! installs them); without them the test fails, it never skips.
@@ -227,8 +228,8 @@ fn check_dashboard(prom: &Prometheus) {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// Every alert rule's expression: accepted. None may hold on this healthy node (an
-/// expression's result is the set of alerts it would raise).
+/// Every alert rule's expression: accepted. None but timer lateness may hold on this
+/// healthy node (an expression's result is the set of alerts it would raise).
 fn check_alert_expressions(prom: &Prometheus) {
     let rules = alert_expressions();
     let names: Vec<&str> = rules.iter().map(|(name, _)| name.as_str()).collect();
