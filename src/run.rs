@@ -31,6 +31,7 @@ const GRACE: Duration = Duration::from_secs(30);
 
 pub fn run(path: &Path) -> anyhow::Result<()> {
     let config = config::Config::from_file(path).map_err(|e| anyhow::anyhow!("{e}"))?;
+    engine::metrics::metrics().prime(&config);
     let config = Arc::new(config);
     let runtime = || {
         tokio::runtime::Builder::new_multi_thread()

@@ -14,7 +14,8 @@ use prometheus::{
     TextEncoder,
 };
 
-use crate::session::Timer;
+use crate::identify::TriggerResult;
+use crate::session::{Outcome, Phase, Timer};
 
 pub const TRIGGERS_TOTAL: &str = "callbackd_triggers_total";
 pub const SESSIONS_TOTAL: &str = "callbackd_sessions_total";
@@ -45,6 +46,19 @@ const SETUP_BUCKETS: &[f64] = &[
 const DURATION_BUCKETS: &[f64] = &[
     10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0, 7200.0,
 ];
+
+/// The `state` values of `callbackd_sessions_active`: every phase but `done`.
+const ACTIVE_PHASES: [Phase; 6] = [
+    Phase::Ringing,
+    Phase::Waiting,
+    Phase::CallingBack,
+    Phase::Dialling,
+    Phase::Connecting,
+    Phase::Bridged,
+];
+
+/// The `protocol` values of `callbackd_parse_errors_total`.
+const PROTOCOLS: [&str; 5] = ["sip", "sdp", "rtp", "q931", "at"];
 
 /// Every metric of the node.
 pub struct Metrics {
@@ -222,6 +236,44 @@ impl Metrics {
         }
     }
 
+    /// Creates every labelled series the configuration can produce, at zero: a client
+    /// library exports a label set only once it is used, and Prometheus's `rate` and
+    /// `increase` see nothing of a counter's first step when its series appears already
+    /// at 1. Primed here: `result` × trunk, `outcome`, `state`, `timer`, the answer and
+    /// transit histograms per trunk, cost per tariff's trunk and currency, savings per
+    /// currency, RTP `direction` and parse errors per `protocol`. `callbackd_trunk_up`
+    /// is left to the trunks' first report (a primed 0 would read as "down").
+    pub fn prime(&self, config: &config::Config) {
+        for trunk in &config.trunks {
+            let name = trunk.name.as_str();
+            for result in TriggerResult::ALL {
+                self.triggers.with_label_values(&[name, result.as_str()]);
+            }
+            self.callback_answer_seconds.with_label_values(&[name]);
+            self.transit_setup_seconds.with_label_values(&[name]);
+        }
+        for outcome in Outcome::ALL {
+            self.sessions.with_label_values(&[outcome.as_str()]);
+        }
+        for state in ACTIVE_PHASES {
+            self.sessions_active.with_label_values(&[state.as_str()]);
+        }
+        for timer in Timer::ALL {
+            self.timer_lateness.with_label_values(&[timer.as_str()]);
+        }
+        for tariff in &config.tariffs {
+            let currency = tariff.currency.as_str();
+            self.cost.with_label_values(&[&tariff.trunk, currency]);
+            self.savings.with_label_values(&[currency]);
+        }
+        for direction in ["in", "out"] {
+            self.rtp_packets.with_label_values(&[direction]);
+        }
+        for protocol in PROTOCOLS {
+            self.parse_errors.with_label_values(&[protocol]);
+        }
+    }
+
     /// The text exposition format (0.0.4).
     pub fn render(&self) -> String {
         let mut out = Vec::new();
@@ -244,4 +296,36 @@ pub fn observe_timer(timer: Timer, late: Duration) {
         .timer_lateness
         .with_label_values(&[timer.as_str()])
         .observe(late.as_secs_f64());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo() -> config::Config {
+        config::Config::from_toml(include_str!("../../deploy/examples/demo.toml")).unwrap()
+    }
+
+    #[test]
+    fn priming_exports_every_label_set_at_zero() {
+        let metrics = Metrics::new();
+        assert!(!metrics.render().contains(SESSIONS_TOTAL), "nothing before");
+        metrics.prime(&demo());
+        let text = metrics.render();
+        for line in [
+            r#"callbackd_triggers_total{result="licence",trunk="pbx"} 0"#,
+            r#"callbackd_sessions_total{outcome="no_digits"} 0"#,
+            r#"callbackd_sessions_active{state="calling_back"} 0"#,
+            r#"callbackd_timer_lateness_seconds_count{timer="redial"} 0"#,
+            r#"callbackd_callback_answer_seconds_count{trunk="operator"} 0"#,
+            r#"callbackd_transit_setup_seconds_count{trunk="pbx"} 0"#,
+            r#"callbackd_cost_total{currency="PLN",trunk="operator"} 0"#,
+            r#"callbackd_savings_total{currency="PLN"} 0"#,
+            r#"callbackd_rtp_packets_total{direction="out"} 0"#,
+            r#"callbackd_parse_errors_total{protocol="q931"} 0"#,
+        ] {
+            assert!(text.lines().any(|l| l == line), "no {line:?} in:\n{text}");
+        }
+        assert!(!text.contains(TRUNK_UP), "trunk state waits for the trunks");
+    }
 }
