@@ -42,7 +42,11 @@ work=$(mktemp -d /tmp/callbackd-load.XXXXXX)
 node_pid=
 cleanup() {
     for p in $(jobs -p); do kill "$p" 2>/dev/null || true; done
-    [ -n "$node_pid" ] && kill "$node_pid" 2>/dev/null || true
+    if [ -n "$node_pid" ]; then # SIGTERM: the node drains calls for up to 30 s
+        kill "$node_pid" 2>/dev/null || true
+        for _ in $(seq 1 35); do kill -0 "$node_pid" 2>/dev/null || break; sleep 1; done
+        kill -9 "$node_pid" 2>/dev/null || true
+    fi
     wait 2>/dev/null || true
     [ -n "${KEEP:-}" ] && echo "kept $work" || rm -rf "$work"
 }
@@ -62,7 +66,7 @@ ln -s /usr/share/sip-tester pcap
 } > node.toml
 
 metric() { # metric NAME [LABEL-FILTER]: the sum of NAME's samples matching the filter
-    curl -s http://127.0.0.1:19464/metrics | awk -v m="$1" -v f="${2:-}" \
+    curl -s --max-time 5 http://127.0.0.1:19464/metrics | awk -v m="$1" -v f="${2:-}" \
         '$1 ~ "^"m"([{]|$)" && index($1, f) { s += $2 } END { printf "%g", s }'
 }
 proc_stat() { # user+system CPU seconds and RSS KiB of the node
@@ -75,10 +79,10 @@ proc_stat() { # user+system CPU seconds and RSS KiB of the node
 "$bin" run --config node.toml > node.log 2>&1 &
 node_pid=$!
 for _ in $(seq 1 100); do
-    curl -sf http://127.0.0.1:19464/readyz >/dev/null 2>&1 && break
+    curl -sf --max-time 1 http://127.0.0.1:19464/readyz >/dev/null 2>&1 && break
     sleep 0.1
 done
-curl -sf http://127.0.0.1:19464/readyz >/dev/null || { echo "the node did not start:"; tail node.log; exit 1; }
+curl -sf --max-time 1 http://127.0.0.1:19464/readyz >/dev/null || { echo "the node did not start:"; tail node.log; exit 1; }
 read -r cpu0 rss0 < <(proc_stat)
 
 # The delay in seconds, for the SIPp timeouts.
@@ -110,7 +114,8 @@ fi
 
 # The callbacks finish; both UAS SIPps exit after -m calls or at their -timeout.
 peak_rss=0 peak_bridged=0
-while kill -0 "$mobile_pid" 2>/dev/null || kill -0 "$far_pid" 2>/dev/null; do
+deadline=$((SECONDS + budget))
+while [ $SECONDS -lt $deadline ] && { kill -0 "$mobile_pid" 2>/dev/null || kill -0 "$far_pid" 2>/dev/null; }; do
     read -r _ rss < <(proc_stat)
     [ "$rss" -gt "$peak_rss" ] && peak_rss=$rss
     bridged=$(metric callbackd_sessions_active 'state="bridged"')
@@ -133,11 +138,11 @@ cpu=$(awk -v a="$cpu0" -v b="$cpu2" 'BEGIN { printf "%.2f", b - a }')
 echo "CPU ${cpu} s for $calls callbacks: $(awk -v c="$cpu" -v n="$calls" 'BEGIN { printf "%.2f", c * 1000 / n }') ms per callback"
 echo "RSS ${rss0} KiB idle, ${peak_rss} KiB peak, ${rss2} KiB at the end"
 echo "sessions by outcome:"
-curl -s http://127.0.0.1:19464/metrics | grep -E '^callbackd_(sessions_total|triggers_total)' | sed 's/^/  /'
+curl -s --max-time 5 http://127.0.0.1:19464/metrics | grep -E '^callbackd_(sessions_total|triggers_total)' | sed 's/^/  /'
 echo "RSS with the most calls bridged ($peak_bridged): ${bridged_rss:-0} KiB:" \
     "$(awk -v a="$rss0" -v b="${bridged_rss:-0}" -v n="$peak_bridged" 'BEGIN { if (n > 0) printf "%.0f", (b - a) * 1024 / n; else print "-" }') bytes per bridged call"
 echo "timers: count, mean, p99 (the upper bound of the bucket holding the 99th percentile):"
-curl -s http://127.0.0.1:19464/metrics | awk '
+curl -s --max-time 5 http://127.0.0.1:19464/metrics | awk '
     /^callbackd_(timer_lateness|reject|callback_delay)_seconds_(bucket|sum|count)/ {
         name = $1; sub(/_(bucket|sum|count).*/, "", name)
         labels = $1; le = ""
