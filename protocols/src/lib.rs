@@ -9,7 +9,9 @@
 //!
 //! * [`sip`]: RFC 3261 messages — framing (datagram and stream), parsing with typed
 //!   access to the headers callbackd uses, serialisation.
-//! * [`sdp`]: RFC 4566 audio session descriptions and the RFC 3264 offer/answer helper.
+//! * [`sdp`]: RFC 8866 audio session descriptions and the RFC 3264 offer/answer helper.
+//! * [`rtp`]: RFC 3550 packets and RFC 4733 telephone events; [`g711`] A-law and µ-law;
+//!   [`tone`] call-progress tones per tone plan; [`dtmf`] in-band key detection.
 //! * [`q931`]: ITU-T Q.931 / ETSI EN 300 403 (DSS1) messages and information elements.
 //! * [`at`]: 3GPP TS 27.007 / V.250 AT command lines, results and vendor profiles.
 //! * [`call`]: the normalized call events and commands every trunk kind maps onto.
@@ -19,8 +21,9 @@
 //!
 //! # The drive loop of a state machine
 //!
-//! The state machines in this crate (SIP transactions, Q.931 call control, the modem call
-//! machine) share one contract, so a driver is written once per I/O kind:
+//! The state machines in this crate (SIP transactions, the SIP trunk's user agent, Q.931
+//! call control, the modem call machine) share one contract, so a driver is written once
+//! per I/O kind:
 //!
 //! 1. Feed input as it arrives: `handle_*(…, now)` with the received bytes or command.
 //! 2. Drain the outputs, in this order, until each returns `None`:
