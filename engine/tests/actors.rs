@@ -478,3 +478,67 @@ fn a_trigger_is_rejected_called_back_dialled_bridged_and_recorded() {
     assert!(cdr.bridged_seconds >= 30.0, "{}", cdr.bridged_seconds);
     assert_eq!(cdr.triggered_at + 6000, cdr.rejected_at.unwrap());
 }
+
+#[test]
+fn a_burst_makes_one_callback_and_a_fourth_trigger_in_a_minute_is_refused() {
+    let dir = std::env::temp_dir().join(format!("callbackd-actors-burst-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let db = dir.join("cdr.sqlite");
+    actix_rt::System::with_tokio_rt(|| paused_runtime().unwrap()).block_on(async move {
+        let (coordinator, mut seen, _pool) = node(&db, false);
+        let offered = || CallEvent::Offered {
+            called: Some(number("48225551000")),
+            calling: Some(number("48601111222")),
+            cli_trusted: true,
+        };
+        for call in 1..=4 {
+            let trigger = TrunkCall {
+                trunk: TrunkId(0),
+                call,
+            };
+            coordinator.do_send(LegEvent {
+                call: trigger,
+                event: offered(),
+            });
+        }
+        // The first is ringing in its session; the next two change nothing (one callback
+        // per burst, refused busy at no cost); the fourth is over max_triggers_per_minute
+        // (3 by default) and refused as 403 / cause 21.
+        let mut answers = Vec::new();
+        while answers.len() < 5 {
+            match next(&mut seen).await {
+                Seen::Attach(call) => answers.push((call.call, None)),
+                Seen::Command(c) => answers.push((c.call.call, Some(c.command))),
+                Seen::Originate(..) => panic!("no callback yet"),
+            }
+        }
+        answers.sort_by_key(|(call, _)| *call);
+        assert_eq!(
+            answers,
+            vec![
+                (1, None),
+                (1, Some(CallCommand::Alert)),
+                (
+                    2,
+                    Some(CallCommand::Reject {
+                        cause: Cause::USER_BUSY
+                    })
+                ),
+                (
+                    3,
+                    Some(CallCommand::Reject {
+                        cause: Cause::USER_BUSY
+                    })
+                ),
+                (
+                    4,
+                    Some(CallCommand::Reject {
+                        cause: Cause::CALL_REJECTED
+                    })
+                ),
+            ]
+        );
+        assert_eq!(coordinator.send(ActiveSessions).await.unwrap(), 1);
+        System::current().stop();
+    });
+}
