@@ -1,19 +1,13 @@
 //! `callbackd decode at` end to end: the binary on transcripts from `tests/data/at/`.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+#[path = "support/decode.rs"]
+mod support;
+
+use std::process::Output;
 
 fn decode_at(path: &str) -> Output {
     let input = std::fs::read(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_callbackd"))
-        .args(["decode", "at"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(&input).unwrap();
-    child.wait_with_output().unwrap()
+    support::decode("at", &input)
 }
 
 #[test]

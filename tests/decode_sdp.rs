@@ -1,9 +1,11 @@
 //! `callbackd decode sdp` as a user runs it: a description on stdin, JSON on stdout, or
 //! exit status 2 and one line naming where the input went wrong.
 
-use std::io::Write;
+#[path = "support/decode.rs"]
+mod support;
+
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 fn data(name: &str) -> Vec<u8> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -13,15 +15,7 @@ fn data(name: &str) -> Vec<u8> {
 }
 
 fn decode(input: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_callbackd"))
-        .args(["decode", "sdp"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("callbackd runs");
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    child.wait_with_output().unwrap()
+    support::decode("sdp", input)
 }
 
 fn json(output: &Output) -> serde_json::Value {

@@ -1,23 +1,16 @@
 //! `callbackd decode sip` on RFC 4475 messages, through the built binary.
 
-use std::io::Write;
+#[path = "support/decode.rs"]
+mod support;
+
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 fn decode(file: &str) -> Output {
     let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests", "data", "rfc4475", file]
         .iter()
         .collect();
-    let input = std::fs::read(&path).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_callbackd"))
-        .args(["decode", "sip"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(&input).unwrap();
-    child.wait_with_output().unwrap()
+    support::decode("sip", &std::fs::read(&path).unwrap())
 }
 
 #[test]

@@ -1,23 +1,10 @@
 //! `callbackd decode q931` end to end: the binary, stdin, exit status and JSON.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+#[path = "support/decode.rs"]
+mod support;
 
 fn run(input: &str) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_callbackd"))
-        .args(["decode", "q931"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("callbackd runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = support::decode("q931", input.as_bytes());
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
